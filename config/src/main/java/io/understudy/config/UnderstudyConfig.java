@@ -1,0 +1,20 @@
+package io.understudy.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The whole, validated configuration. Immutable and thread-safe; built by {@link ConfigLoader}. */
+public record UnderstudyConfig(Endpoint leader, CaptureConfig capture, List<FollowerConfig> followers,
+                               HttpConfig http) {
+    public UnderstudyConfig {
+        Objects.requireNonNull(leader, "leader");
+        Objects.requireNonNull(capture, "capture");
+        followers = List.copyOf(followers);
+        Objects.requireNonNull(http, "http");
+    }
+
+    public Optional<FollowerConfig> follower(String name) {
+        return followers.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,23 @@
+package io.understudy.model;
+
+import java.util.List;
+
+/**
+ * Receives leader transactions in leader commit order, streamed so that a transaction of any size
+ * never has to fit in memory: {@link #begin}, zero or more {@link #changes} calls, then {@link #commit}.
+ * A source never interleaves two transactions. If the source fails or is closed between
+ * {@code begin} and {@code commit}, it calls {@link #abort} and the handler must discard the partial
+ * transaction (nothing of it may become visible).
+ *
+ * <p>Any exception thrown by a method stops the source; the transaction in flight is aborted.
+ * Implementations are called from one thread at a time and need not be thread-safe.
+ */
+public interface TransactionHandler {
+    void begin(String transactionId) throws InterruptedException;
+
+    void changes(List<RowChange> changes) throws InterruptedException;
+
+    void commit(Transaction transaction) throws InterruptedException;
+
+    void abort();
+}
