@@ -44,6 +44,6 @@ public record Endpoint(DatabaseKind kind, String url, String user, Secret passwo
 
     @Override
     public String toString() {
-        return "Endpoint[kind=" + kind.configName() + ", url=" + url + ", user=" + user + ", password=****]";
+        return "Endpoint[kind=" + kind.configName() + ", url=" + EndpointBinder.mask(url) + ", user=" + user + ", password=****]";
     }
 }

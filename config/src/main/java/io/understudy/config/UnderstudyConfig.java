@@ -14,6 +14,11 @@ public record UnderstudyConfig(Endpoint leader, CaptureConfig capture, List<Foll
         Objects.requireNonNull(http, "http");
     }
 
+    /** The effective configuration as YAML with secrets masked and defaults marked, for the startup log. */
+    public String describe() {
+        return EffectiveConfig.render(this);
+    }
+
     public Optional<FollowerConfig> follower(String name) {
         return followers.stream().filter(f -> f.name().equals(name)).findFirst();
     }

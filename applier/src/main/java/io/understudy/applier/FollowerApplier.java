@@ -1,0 +1,245 @@
+package io.understudy.applier;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.understudy.config.FollowerConfig;
+import io.understudy.model.Position;
+import io.understudy.model.ReplicationException;
+import io.understudy.model.RowChange;
+import io.understudy.model.Transaction;
+import io.understudy.model.TransactionHandler;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays leader transactions on ONE follower database, each atomically together with its position.
+ *
+ * <p>{@link #begin} opens a follower transaction; {@link #changes} buffers row changes and writes them into
+ * that transaction as multi-row statements whenever more than {@value #FLUSH_ROWS} are buffered, so a
+ * transaction of any size streams through bounded memory; {@link #commit} writes the rest, upserts the
+ * position row in {@code understudy.applied_position} and commits. {@link #abort} rolls back. Nothing of a
+ * transaction becomes visible unless its commit succeeds, and the stored position is exactly the last
+ * committed transaction's, so resuming from {@link #storedPosition()} applies each transaction once.
+ *
+ * <p>Failures: {@link io.understudy.model.RetriableException} for what may pass (connection lost, deadlock,
+ * server restart); {@link ReplicationException} naming follower, table, column, key and transaction for the
+ * rest. After any exception the transaction in flight is rolled back.
+ *
+ * <p>Thread safety: the {@link io.understudy.model.TransactionHandler} methods, {@link #storedPosition()} and
+ * {@link #initializePosition} are called from one thread at a time; {@link #status()} may be called from any thread.
+ */
+public final class FollowerApplier implements TransactionHandler, AutoCloseable {
+    /** Buffered row changes that trigger a write into the open follower transaction. */
+    public static final int FLUSH_ROWS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(FollowerApplier.class);
+
+    private final FollowerRef where;
+    private final HikariDataSource pool;
+    private final Clock clock;
+    private final Dialect dialect;
+    private final PositionStore positions;
+    private final TableCatalog catalog;
+    private final StatementWriter writer;
+    private final boolean replicaRole;
+    private final List<RowChange> buffer = new ArrayList<>();
+    private Connection tx;
+    private String txId;
+    private long txRows;
+    private long transactions;
+    private long rows;
+    private volatile ApplierStatus status;
+
+    private FollowerApplier(FollowerRef where, HikariDataSource pool, Clock clock, Dialect dialect, boolean replicaRole) {
+        this.where = where;
+        this.pool = pool;
+        this.clock = clock;
+        this.dialect = dialect;
+        this.replicaRole = replicaRole;
+        this.positions = new PositionStore(where, dialect);
+        this.catalog = new TableCatalog(where, dialect);
+        this.writer = new StatementWriter(where, dialect, catalog);
+        this.status = new ApplierStatus(where.name(), null, null, null, null, 0, 0);
+    }
+
+    /**
+     * Opens a small pool to the follower and creates or upgrades Understudy's position table.
+     *
+     * @throws io.understudy.model.RetriableException when the follower is unreachable
+     * @throws ReplicationException for failures an operator must fix (login, privileges), saying what to do
+     */
+    public static FollowerApplier open(FollowerConfig follower, Clock clock) {
+        FollowerRef where = FollowerRef.of(follower);
+        Dialect dialect = Dialect.of(follower.endpoint().kind());
+        HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect);
+        try {
+            new PositionStore(where, dialect).migrate(pool, follower.endpoint().user());
+            boolean replicaRole = dialect instanceof PostgresDialect && SessionProbe.replicaRoleAllowed(where, pool);
+            FollowerApplier applier = new FollowerApplier(where, pool, clock, dialect, replicaRole);
+            applier.loadStatus();
+            return applier;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The encoded position stored on the follower ({@link Position#encode()}), empty if none yet. */
+    public Optional<String> storedPosition() {
+        return readStored().map(PositionStore.Stored::encoded);
+    }
+
+    /** For a follower with no position yet: records a start position in its own transaction. */
+    public void initializePosition(Position start) {
+        try (Connection c = pool.getConnection()) {
+            try {
+                positions.initialize(c, start.encode(), start.describe(), clock.instant());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw Failures.wrap(where, "cannot record start position " + start.describe(), e,
+                    "Check the user's privileges on understudy.applied_position.");
+        }
+        loadStatus();
+        LOG.info("{}: start position recorded: {}", where, start.describe());
+    }
+
+    /** A snapshot of progress; thread-safe. */
+    public ApplierStatus status() {
+        return status;
+    }
+
+    @Override
+    public void begin(String transactionId) {
+        if (tx != null) {
+            throw new IllegalStateException(where + ": begin(" + transactionId + ") while transaction " + txId
+                    + " is open; call commit or abort first");
+        }
+        txId = transactionId;
+        try {
+            tx = pool.getConnection();
+            String setup = dialect.transactionSetup(replicaRole);
+            if (setup != null) {
+                StatementWriter.run(tx, setup);
+            }
+        } catch (SQLException e) {
+            discard();
+            throw Failures.wrap(where, "cannot start a follower transaction for leader transaction " + transactionId,
+                    e, "Check the follower's state and the user's privileges.");
+        }
+    }
+
+    @Override
+    public void changes(List<RowChange> changes) {
+        requireOpen("changes");
+        buffer.addAll(changes);
+        txRows += changes.size();
+        if (buffer.size() >= FLUSH_ROWS) {
+            flush();
+        }
+    }
+
+    @Override
+    public void commit(Transaction transaction) {
+        requireOpen("commit");
+        flush();
+        Instant appliedAt = clock.instant();
+        try {
+            positions.write(tx, transaction.position().encode(), transaction.position().describe(), txId,
+                    transaction.commitTime(), appliedAt, txRows);
+            tx.commit();
+        } catch (SQLException e) {
+            discard();
+            throw Failures.wrap(where, "cannot commit leader transaction " + transaction.id() + " at "
+                    + transaction.position().describe(), e, "Nothing of this transaction was committed.");
+        }
+        transactions++;
+        rows += txRows;
+        status = new ApplierStatus(where.name(), transaction.id(), transaction.position().describe(),
+                transaction.commitTime(), appliedAt, transactions, rows);
+        release();
+    }
+
+    @Override
+    public void abort() {
+        discard();
+    }
+
+    /** Rolls back any open transaction and closes the pool. */
+    @Override
+    public void close() {
+        discard();
+        pool.close();
+    }
+
+    private void flush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<ChangePlan.Group> plan = ChangePlan.of(buffer);
+        buffer.clear();
+        try {
+            writer.write(tx, plan, txId);
+        } catch (RuntimeException e) {
+            discard();
+            throw e;
+        }
+    }
+
+    private void requireOpen(String call) {
+        if (tx == null) {
+            throw new IllegalStateException(where + ": " + call + " without begin");
+        }
+    }
+
+    /** Rolls back and forgets the transaction in flight; safe to call any time. */
+    private void discard() {
+        if (tx != null) {
+            try {
+                tx.rollback();
+            } catch (SQLException e) {
+                LOG.debug("{}: rollback of transaction {} failed (the connection is dropped anyway)", where, txId, e);
+            }
+            catalog.clear(); // the operator may fix follower tables before the retry
+        }
+        release();
+    }
+
+    private void release() {
+        if (tx != null) {
+            try {
+                tx.close();
+            } catch (SQLException e) {
+                LOG.debug("{}: closing connection failed", where, e);
+            }
+        }
+        tx = null;
+        txId = null;
+        txRows = 0;
+        buffer.clear();
+    }
+
+    private Optional<PositionStore.Stored> readStored() {
+        try (Connection c = pool.getConnection()) {
+            Optional<PositionStore.Stored> stored = positions.read(c);
+            c.commit();
+            return stored;
+        } catch (SQLException e) {
+            throw Failures.wrap(where, "cannot read the stored position from understudy.applied_position", e,
+                    "Check the user's privileges on schema understudy.");
+        }
+    }
+
+    private void loadStatus() {
+        readStored().ifPresent(s -> status = new ApplierStatus(where.name(), s.transactionId(), s.description(),
+                s.leaderCommitTime(), s.appliedAt(), transactions, rows));
+    }
+}

@@ -1,0 +1,41 @@
+package io.understudy.applier;
+
+import io.understudy.model.ReplicationException;
+import io.understudy.model.TableId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A follower table that receives a leader table's rows: its quoted name and its columns by name.
+ * Leader column names are matched exactly first, then ignoring case (PostgreSQL folds unquoted names).
+ */
+record FollowerTable(FollowerRef where, TableId leaderTable, String sqlName, Map<String, FollowerColumn> columns) {
+    FollowerTable {
+        columns = Map.copyOf(columns);
+    }
+
+    FollowerColumn column(String leaderColumn) {
+        FollowerColumn exact = columns.get(leaderColumn);
+        if (exact != null) {
+            return exact;
+        }
+        for (FollowerColumn c : columns.values()) {
+            if (c.name().toLowerCase(Locale.ROOT).equals(leaderColumn.toLowerCase(Locale.ROOT))) {
+                return c;
+            }
+        }
+        throw new ReplicationException(where + ": table " + leaderTable + " has no column '" + leaderColumn
+                + "' but the leader's rows carry it (follower columns: " + columns.keySet() + "). "
+                + "Add the column to the follower table with a type that can hold the leader's values, then restart Understudy.");
+    }
+
+    List<FollowerColumn> columns(List<String> leaderColumns) {
+        List<FollowerColumn> result = new ArrayList<>(leaderColumns.size());
+        for (String name : leaderColumns) {
+            result.add(column(name));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,87 @@
+package io.understudy.applier;
+
+import io.understudy.model.Bits;
+import io.understudy.model.Geometry;
+import io.understudy.model.Json;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Binds leader values natively on MariaDB/MySQL; range and format checks are left to the follower's strict
+ * sql_mode. Spatial columns take two parameters (WKB, SRID) for {@code ST_GeomFromWKB(?, ?)}.
+ */
+final class MySqlValues {
+    private MySqlValues() {
+    }
+
+    static int bind(PreparedStatement ps, int i, Object v, FollowerColumn c) throws SQLException {
+        if (MySqlFamilyDialect.isSpatial(c)) {
+            if (v == null) {
+                ps.setNull(i, Types.VARBINARY);
+                ps.setNull(i + 1, Types.INTEGER);
+            } else if (v instanceof Geometry g) {
+                ps.setBytes(i, g.wkb());
+                ps.setInt(i + 1, g.srid());
+            } else {
+                throw new ValueException("a " + v.getClass().getSimpleName() + " value cannot be stored in a "
+                        + c.typeName() + " column; change the follower column to the leader's type");
+            }
+            return i + 2;
+        }
+        bindScalar(ps, i, v);
+        return i + 1;
+    }
+
+    private static void bindScalar(PreparedStatement ps, int i, Object v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.NULL);
+        } else if (v instanceof Long l) {
+            ps.setLong(i, l);
+        } else if (v instanceof BigInteger b) {
+            ps.setBigDecimal(i, new BigDecimal(b));
+        } else if (v instanceof Boolean b) {
+            ps.setBoolean(i, b);
+        } else if (v instanceof Instant t) {
+            ps.setObject(i, LocalDateTime.ofInstant(t, ZoneOffset.UTC)); // session time_zone is '+00:00'
+        } else if (v instanceof Duration d) {
+            ps.setString(i, formatDuration(d));
+        } else if (v instanceof Json j) {
+            ps.setString(i, j.text());
+        } else if (v instanceof Bits b) {
+            ps.setBytes(i, bitBytes(b));
+        } else if (v instanceof Geometry g) {
+            ps.setBytes(i, g.wkb());
+        } else {
+            ps.setObject(i, v); // String, byte[], BigDecimal, Double, Float, LocalDate, LocalDateTime
+        }
+    }
+
+    /** Big-endian bytes of a bit string, as b'0101' would be. */
+    static byte[] bitBytes(Bits bits) {
+        String s = bits.bits();
+        byte[] out = new byte[Math.max(1, (s.length() + 7) / 8)];
+        for (int k = 0; k < s.length(); k++) {
+            if (s.charAt(s.length() - 1 - k) == '1') {
+                out[out.length - 1 - k / 8] |= (byte) (1 << (k % 8));
+            }
+        }
+        return out;
+    }
+
+    /** {@code [-]HH:MM:SS[.ffffff]}; hours may exceed 24 (MySQL TIME spans ±838:59:59). */
+    static String formatDuration(Duration d) {
+        Duration abs = d.abs();
+        long seconds = abs.getSeconds();
+        String text = String.format("%s%02d:%02d:%02d", d.isNegative() ? "-" : "", seconds / 3600,
+                (seconds / 60) % 60, seconds % 60);
+        int micros = abs.getNano() / 1000;
+        return micros == 0 ? text : text + String.format(".%06d", micros);
+    }
+}

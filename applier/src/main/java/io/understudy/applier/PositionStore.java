@@ -1,0 +1,101 @@
+package io.understudy.applier;
+
+import io.understudy.model.ReplicationException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * Understudy's position table on one follower ({@code understudy.applied_position}, one row per source),
+ * created and upgraded by Flyway with its history table in the same schema. Reads and writes run inside
+ * the caller's transaction. Thread-safe (stateless apart from configuration).
+ */
+final class PositionStore {
+    static final String SCHEMA = "understudy";
+    static final String SOURCE = "leader";
+
+    /** The stored row; times may be null for a position recorded by {@code initializePosition}. */
+    record Stored(String encoded, String description, String transactionId, Instant leaderCommitTime,
+                  Instant appliedAt) {
+    }
+
+    private final FollowerRef where;
+    private final Dialect dialect;
+
+    PositionStore(FollowerRef where, Dialect dialect) {
+        this.where = where;
+        this.dialect = dialect;
+    }
+
+    void migrate(DataSource dataSource, String user) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .schemas(SCHEMA)
+                    .createSchemas(true)
+                    .locations(dialect.flywayLocation())
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw Failures.wrap(where, "cannot create or upgrade Understudy's position table "
+                    + SCHEMA + ".applied_position", e, "Let user '" + user + "' create it: "
+                    + (dialect instanceof PostgresDialect
+                    ? "GRANT CREATE ON DATABASE <database> TO " + user + " (or create schema understudy owned by it)"
+                    : "GRANT ALL ON understudy.* TO '" + user + "'@'<host>'")
+                    + ", then restart Understudy.");
+        }
+    }
+
+    Optional<Stored> read(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT encoded_position, description, transaction_id,"
+                + " leader_commit_time, applied_at FROM understudy.applied_position WHERE source = ?")) {
+            ps.setString(1, SOURCE);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Stored(rs.getString("encoded_position"), rs.getString("description"),
+                        rs.getString("transaction_id"), dialect.getInstant(rs, "leader_commit_time"),
+                        dialect.getInstant(rs, "applied_at")));
+            }
+        }
+    }
+
+    /** Upserts the position row, adding one transaction and {@code rows} row changes to its counters. */
+    void write(Connection c, String encoded, String description, String transactionId, Instant commitTime,
+               Instant appliedAt, long rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.positionUpsert())) {
+            ps.setString(1, SOURCE);
+            ps.setString(2, encoded);
+            ps.setString(3, description);
+            ps.setString(4, transactionId);
+            dialect.setInstant(ps, 5, commitTime);
+            dialect.setInstant(ps, 6, appliedAt);
+            ps.setLong(7, rows);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records a start position; fails when one is stored already, so a resume point is never overwritten. */
+    void initialize(Connection c, String encoded, String description, Instant now) throws SQLException {
+        Optional<Stored> existing = read(c);
+        if (existing.isPresent()) {
+            throw new ReplicationException(where + ": already has a stored position (" + existing.get().description()
+                    + "); refusing to overwrite it. To start over, delete the row in understudy.applied_position.");
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO understudy.applied_position (source,"
+                + " encoded_position, description, applied_at, transactions, row_changes) VALUES (?,?,?,?,0,0)")) {
+            ps.setString(1, SOURCE);
+            ps.setString(2, encoded);
+            ps.setString(3, description);
+            dialect.setInstant(ps, 4, now);
+            ps.executeUpdate();
+        }
+    }
+}

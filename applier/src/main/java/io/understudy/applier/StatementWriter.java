@@ -1,0 +1,131 @@
+package io.understudy.applier;
+
+import io.understudy.applier.ChangePlan.Group;
+import io.understudy.applier.ChangePlan.Item;
+import io.understudy.applier.ChangePlan.Kind;
+import io.understudy.model.KeyValues;
+import io.understudy.model.ReplicationException;
+import io.understudy.model.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Executes planned groups as multi-row statements inside the caller's open follower transaction. Rows per
+ * statement are capped by {@link #MAX_ROWS_PER_STATEMENT} and by the bind-parameter limit. SQL text is cached
+ * per statement shape (table, kind, columns, row count). Not thread-safe.
+ */
+final class StatementWriter {
+    static final int MAX_ROWS_PER_STATEMENT = 1000;
+    private static final int SQL_CACHE_SIZE = 256;
+    private static final String NOTHING_COMMITTED = "Nothing of this transaction was committed on the follower. ";
+
+    private record Shape(TableId table, Kind kind, List<String> columns, int rows) {
+    }
+
+    private final FollowerRef where;
+    private final Dialect dialect;
+    private final TableCatalog catalog;
+    private final Map<Shape, String> sqlCache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Shape, String> eldest) {
+            return size() > SQL_CACHE_SIZE;
+        }
+    };
+
+    StatementWriter(FollowerRef where, Dialect dialect, TableCatalog catalog) {
+        this.where = where;
+        this.dialect = dialect;
+        this.catalog = catalog;
+    }
+
+    void write(Connection connection, List<Group> groups, String transactionId) {
+        for (Group group : groups) {
+            FollowerTable table;
+            try {
+                table = catalog.table(connection, group.table());
+            } catch (SQLException e) {
+                throw Failures.wrap(where, "cannot read the definition of follower table for " + group.table()
+                        + " in transaction " + transactionId, e, NOTHING_COMMITTED + "Check the user's privileges.");
+            }
+            if (group.kind() == Kind.TRUNCATE) {
+                execute(connection, group, group.items(), table, dialect.truncate(table.sqlName()), transactionId);
+            } else {
+                writeRows(connection, group, table, transactionId);
+            }
+        }
+    }
+
+    private void writeRows(Connection connection, Group group, FollowerTable table, String transactionId) {
+        List<FollowerColumn> columns = table.columns(group.columns());
+        List<FollowerColumn> keys = table.columns(group.keyColumns());
+        int perRow = columns.stream().mapToInt(dialect::parameters).sum();
+        int maxRows = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Dialect.MAX_PARAMETERS / perRow));
+        List<Item> items = group.items();
+        for (int from = 0; from < items.size(); from += maxRows) {
+            List<Item> chunk = items.subList(from, Math.min(items.size(), from + maxRows));
+            Shape shape = new Shape(group.table(), group.kind(), group.columns(), chunk.size());
+            String sql = sqlCache.computeIfAbsent(shape, s -> s.kind() == Kind.UPSERT
+                    ? dialect.upsert(table.sqlName(), columns, keys, s.rows())
+                    : dialect.delete(table.sqlName(), keys, s.rows()));
+            execute(connection, group, chunk, table, sql, transactionId);
+        }
+    }
+
+    private void execute(Connection connection, Group group, List<Item> chunk, FollowerTable table, String sql,
+                         String transactionId) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            if (group.kind() != Kind.TRUNCATE) {
+                List<FollowerColumn> columns = table.columns(group.columns());
+                int index = 1;
+                for (Item item : chunk) {
+                    List<Object> values = group.kind() == Kind.UPSERT ? item.image().values() : item.key();
+                    index = bindRow(ps, index, values, columns, item, transactionId);
+                }
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Failures.wrap(where, "cannot apply " + ops(chunk) + " on table " + group.table() + " ("
+                    + chunk.size() + " rows, keys " + keys(chunk) + ") in transaction " + transactionId, e,
+                    NOTHING_COMMITTED + "Make the follower table able to take these rows (types, constraints, "
+                            + "privileges), then restart Understudy.");
+        }
+    }
+
+    private int bindRow(PreparedStatement ps, int index, List<Object> values, List<FollowerColumn> columns,
+                        Item item, String transactionId) throws SQLException {
+        for (int j = 0; j < columns.size(); j++) {
+            try {
+                index = dialect.bind(ps, index, values.get(j), columns.get(j));
+            } catch (ValueException e) {
+                throw new ReplicationException(where + ": cannot apply " + item.change().op() + " on table "
+                        + item.change().table() + " column '" + columns.get(j).name() + "' for row with key "
+                        + KeyValues.describe(item.key()) + " in transaction " + transactionId + ": "
+                        + e.getMessage() + ". " + NOTHING_COMMITTED, e);
+            }
+        }
+        return index;
+    }
+
+    private static String ops(List<Item> chunk) {
+        return chunk.stream().map(i -> i.change().op().name()).distinct().collect(Collectors.joining("/"));
+    }
+
+    private static String keys(List<Item> chunk) {
+        String shown = chunk.stream().filter(i -> i.image() != null).limit(5)
+                .map(i -> KeyValues.describe(i.key())).collect(Collectors.joining(", "));
+        return chunk.size() > 5 ? shown + ", ... " + (chunk.size() - 5) + " more" : shown.isEmpty() ? "-" : shown;
+    }
+
+    /** Runs plain session statements inside the open transaction. */
+    static void run(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.understudy.applier;
+
+import io.understudy.model.ReplicationException;
+import io.understudy.model.TableId;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads follower table definitions once per table and caches them. {@link #clear()} forgets them, for
+ * example after a failed transaction, so that a follower table fixed by the operator is read again.
+ * Not thread-safe: used by the applier's one thread.
+ */
+final class TableCatalog {
+    private final FollowerRef where;
+    private final Dialect dialect;
+    private final Map<TableId, FollowerTable> tables = new HashMap<>();
+
+    TableCatalog(FollowerRef where, Dialect dialect) {
+        this.where = where;
+        this.dialect = dialect;
+    }
+
+    FollowerTable table(Connection connection, TableId leaderTable) throws SQLException {
+        FollowerTable cached = tables.get(leaderTable);
+        if (cached != null) {
+            return cached;
+        }
+        FollowerTable loaded = load(connection, leaderTable);
+        tables.put(leaderTable, loaded);
+        return loaded;
+    }
+
+    void clear() {
+        tables.clear();
+    }
+
+    private FollowerTable load(Connection connection, TableId t) throws SQLException {
+        DatabaseMetaData md = connection.getMetaData();
+        String schema = t.schema();
+        String table = t.table();
+        Map<String, FollowerColumn> columns = read(md, schema, table);
+        if (columns.isEmpty() && dialect instanceof PostgresDialect) {
+            // unquoted names fold to lower case on PostgreSQL
+            schema = schema.toLowerCase(Locale.ROOT);
+            table = table.toLowerCase(Locale.ROOT);
+            columns = read(md, schema, table);
+        }
+        if (columns.isEmpty()) {
+            throw new ReplicationException(where + ": leader table " + t + " has no follower table "
+                    + dialect.describeTarget(t) + ". Create it on the follower with the leader's columns and key "
+                    + "(Understudy does not replicate DDL), then restart Understudy.");
+        }
+        return new FollowerTable(where, t, dialect.qualified(schema, table), columns);
+    }
+
+    private Map<String, FollowerColumn> read(DatabaseMetaData md, String schema, String table) throws SQLException {
+        String esc = md.getSearchStringEscape();
+        String tablePattern = escape(table, esc);
+        Map<String, FollowerColumn> columns = new LinkedHashMap<>();
+        try (ResultSet rs = dialect.schemaIsCatalog()
+                ? md.getColumns(schema, null, tablePattern, "%")
+                : md.getColumns(null, escape(schema, esc), tablePattern, "%")) {
+            while (rs.next()) {
+                String owner = dialect.schemaIsCatalog() ? rs.getString("TABLE_CAT") : rs.getString("TABLE_SCHEM");
+                if (!schema.equalsIgnoreCase(owner) || !table.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
+                    continue; // LIKE patterns and case-insensitive file systems can match neighbours
+                }
+                String name = rs.getString("COLUMN_NAME");
+                columns.put(name, new FollowerColumn(name, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
+                        rs.getInt("COLUMN_SIZE")));
+            }
+        }
+        return columns;
+    }
+
+    private static String escape(String name, String esc) {
+        if (esc == null || esc.isEmpty()) {
+            return name;
+        }
+        return name.replace(esc, esc + esc).replace("_", esc + "_").replace("%", esc + "%");
+    }
+}

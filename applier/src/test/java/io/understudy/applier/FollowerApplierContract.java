@@ -1,0 +1,347 @@
+package io.understudy.applier;
+
+import static io.understudy.applier.Changes.delete;
+import static io.understudy.applier.Changes.insert;
+import static io.understudy.applier.Changes.row;
+import static io.understudy.applier.Changes.tx;
+import static io.understudy.applier.Changes.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.understudy.config.DatabaseKind;
+import io.understudy.config.Endpoint;
+import io.understudy.config.FollowerConfig;
+import io.understudy.config.Secret;
+import io.understudy.model.ReplicationException;
+import io.understudy.model.RetriableException;
+import io.understudy.model.RowChange;
+import io.understudy.model.TableId;
+import io.understudy.servers.DatabaseServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The behaviour every follower kind must show; one subclass per database kind supplies a server, a fresh
+ * place per test and kind-specific SQL. Tables: {@code <schema>.types} (many column types) with key id,
+ * {@code <schema>.pair} with key (a, b), {@code <schema>.big} (id, v) for streaming.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FollowerApplierContract {
+    static final List<String> ID = List.of("id");
+    protected DatabaseServer server;
+    protected String url;
+    protected String schema;
+    private int testNumber;
+    private FollowerApplier applier;
+
+    protected abstract DatabaseServer launch();
+
+    /** Prepares an empty place (no understudy schema, an empty data schema) and sets {@link #url} and {@link #schema}. */
+    protected abstract void prepare(int testNumber);
+
+    /** DDL creating {@code <schema>.types}, {@code <schema>.pair}, {@code <schema>.big}. */
+    protected abstract List<String> ddl();
+
+    /** Selects the types row with the given id, with columns normalised as {@link TypesRow} expects. */
+    protected abstract String probeSql();
+
+    /** (column, value) pairs the follower's types table cannot hold. */
+    protected abstract List<Map.Entry<String, Object>> unrepresentable();
+
+    @BeforeAll
+    void startServer() {
+        server = launch();
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void freshPlace() {
+        prepare(++testNumber);
+        exec(ddl().toArray(String[]::new));
+    }
+
+    @AfterEach
+    void closeApplier() {
+        if (applier != null) {
+            applier.close();
+            applier = null;
+        }
+    }
+
+    FollowerConfig follower(String url, String password) {
+        DatabaseKind kind = DatabaseKind.valueOf(server.kind().toUpperCase(Locale.ROOT));
+        return new FollowerConfig("f" + testNumber, new Endpoint(kind, url, server.user(), new Secret(password)));
+    }
+
+    FollowerApplier applier() {
+        if (applier == null) {
+            applier = FollowerApplier.open(follower(url, server.password()), Clock.systemUTC());
+        }
+        return applier;
+    }
+
+    FollowerApplier reopen() {
+        applier.close();
+        applier = null;
+        return applier();
+    }
+
+    TableId table(String name) {
+        return new TableId(schema, name);
+    }
+
+    void apply(long n, List<RowChange> changes) throws InterruptedException {
+        FollowerApplier a = applier();
+        a.begin("0-1-" + n);
+        a.changes(changes);
+        a.commit(tx(n, changes.size()));
+    }
+
+    void exec(String... statements) {
+        try (Connection c = DriverManager.getConnection(url, server.user(), server.password());
+             Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    List<String> strings(String sql) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, server.user(), server.password());
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return out;
+    }
+
+    long count(String tableName) {
+        return Long.parseLong(strings("SELECT count(*) FROM " + schema + "." + tableName).get(0));
+    }
+
+    TypesRow typesRow(long id) {
+        try (Connection c = DriverManager.getConnection(url, server.user(), server.password());
+             var ps = c.prepareStatement(probeSql())) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("row %s exists", id).isTrue();
+                return TypesRow.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void appliesManyColumnTypesAndStoresThePosition() throws Exception {
+        apply(1, List.of(insert(table("types"), ID, TypesRow.sample(1)), insert(table("types"), ID, TypesRow.nulls(2))));
+
+        typesRow(1).assertSample();
+        typesRow(2).assertNulls();
+        assertThat(applier().storedPosition()).contains(Changes.position(1).encode());
+        ApplierStatus status = applier().status();
+        assertThat(status.lastTransactionId()).isEqualTo("0-1-1");
+        assertThat(status.position()).isEqualTo(Changes.position(1).describe());
+        assertThat(status.leaderCommitTime()).isEqualTo(Changes.COMMIT_TIME);
+        assertThat(status.transactionsApplied()).isEqualTo(1);
+        assertThat(status.rowsApplied()).isEqualTo(2);
+    }
+
+    @Test
+    void updatesKeepOrderAndKeyChangesMoveTheRow() throws Exception {
+        TableId pair = table("pair");
+        List<String> key = List.of("a", "b");
+        apply(1, List.of(insert(pair, key, row("a", 1L, "b", "x", "v", 10L)), insert(pair, key, row("a", 2L, "b", "y", "v", 20L))));
+        apply(2, List.of(
+                update(pair, key, row("a", 1L, "b", "x", "v", 10L), row("a", 1L, "b", "x", "v", 11L)),
+                update(pair, key, row("a", 1L, "b", "x", "v", 11L), row("a", 1L, "b", "x", "v", 12L)), // key repeats
+                update(pair, key, row("a", 2L, "b", "y", "v", 20L), row("a", 3L, "b", "z", "v", 30L)), // key change
+                insert(pair, key, row("a", 2L, "b", "y", "v", 21L)))); // old key reused after the move
+
+        assertThat(strings("SELECT concat(a, b, '=', v) FROM " + schema + ".pair ORDER BY a"))
+                .containsExactly("1x=12", "2y=21", "3z=30");
+    }
+
+    @Test
+    void deletesBySingleAndCompositeKeys() throws Exception {
+        TableId pair = table("pair");
+        List<String> key = List.of("a", "b");
+        List<RowChange> inserts = new ArrayList<>();
+        for (long i = 1; i <= 4; i++) {
+            inserts.add(insert(pair, key, row("a", i, "b", "k" + i, "v", i)));
+            inserts.add(insert(table("types"), ID, TypesRow.nulls(i)));
+        }
+        apply(1, inserts);
+        apply(2, List.of(delete(pair, key, row("a", 1L, "b", "k1", "v", 1L)), delete(pair, key, row("a", 3L, "b", "k3", "v", 3L)),
+                delete(table("types"), ID, TypesRow.nulls(2)), delete(table("types"), ID, TypesRow.nulls(4))));
+
+        assertThat(strings("SELECT a FROM " + schema + ".pair ORDER BY a")).containsExactly("2", "4");
+        assertThat(strings("SELECT id FROM " + schema + ".types ORDER BY id")).containsExactly("1", "3");
+    }
+
+    @Test
+    void truncateRemovesRowsInsideTheTransaction() throws Exception {
+        apply(1, List.of(insert(table("types"), ID, TypesRow.nulls(1)), insert(table("types"), ID, TypesRow.nulls(2))));
+        apply(2, List.of(RowChange.truncate(table("types")), insert(table("types"), ID, TypesRow.nulls(3))));
+
+        assertThat(strings("SELECT id FROM " + schema + ".types")).containsExactly("3");
+        assertThat(applier().storedPosition()).contains(Changes.position(2).encode());
+    }
+
+    @Test
+    void abortLeavesNothing() throws Exception {
+        FollowerApplier a = applier();
+        a.begin("0-1-1");
+        a.changes(bigRows(0, 3 * FollowerApplier.FLUSH_ROWS)); // forces writes into the open transaction
+        a.abort();
+
+        assertThat(count("big")).isZero();
+        assertThat(a.storedPosition()).isEmpty();
+        apply(2, bigRows(0, 10)); // the applier is usable after abort
+        assertThat(count("big")).isEqualTo(10);
+    }
+
+    /**
+     * Leader FK actions and triggers already ran on the leader (trigger effects arrive as rows), so the
+     * follower's own must not fire again. See docs/followers.md for the cascade caveat.
+     */
+    @Test
+    void followerForeignKeyActionsDoNotFire() throws Exception {
+        exec("CREATE TABLE " + schema + ".parent (id BIGINT PRIMARY KEY)",
+                "CREATE TABLE " + schema + ".child (id BIGINT PRIMARY KEY, parent_id BIGINT,"
+                        + " FOREIGN KEY (parent_id) REFERENCES " + schema + ".parent (id) ON DELETE CASCADE)");
+        apply(1, List.of(insert(table("child"), ID, row("id", 10L, "parent_id", 1L)), // child first: no FK check
+                insert(table("parent"), ID, row("id", 1L))));
+        apply(2, List.of(delete(table("parent"), ID, row("id", 1L))));
+
+        assertThat(count("parent")).isZero();
+        assertThat(count("child")).isEqualTo(1);
+    }
+
+    @Test
+    void emptyTransactionAdvancesThePosition() throws Exception {
+        apply(1, List.of(insert(table("types"), ID, TypesRow.nulls(1))));
+        apply(2, List.of());
+        assertThat(applier().storedPosition()).contains(Changes.position(2).encode());
+    }
+
+    @Test
+    void unrepresentableValueFailsTheWholeTransaction() throws Exception {
+        long n = 0;
+        for (Map.Entry<String, Object> bad : unrepresentable()) {
+            n++;
+            Map<String, Object> row = TypesRow.nulls(100 + n);
+            row.put(bad.getKey(), bad.getValue());
+            List<RowChange> changes = List.of(insert(table("types"), ID, TypesRow.nulls(n)), insert(table("types"), ID, row));
+            FollowerApplier a = applier();
+            a.begin("0-1-" + n);
+            a.changes(changes);
+            long txn = n;
+            assertThatThrownBy(() -> a.commit(tx(txn, 2)))
+                    .as("value %s for column %s", bad.getValue(), bad.getKey())
+                    .isInstanceOf(ReplicationException.class).isNotInstanceOf(RetriableException.class)
+                    .hasMessageContaining("f" + testNumber).hasMessageContaining(schema + ".types")
+                    .hasMessageContaining("0-1-" + n).hasMessageContaining(bad.getKey())
+                    .hasMessageContaining(String.valueOf(100 + n));
+            a.abort();
+            assertThat(count("types")).isZero();
+            assertThat(a.storedPosition()).isEmpty();
+        }
+    }
+
+    @Test
+    void streamsALargeTransactionThroughBoundedBuffers() throws Exception {
+        int total = 200_000;
+        int chunk = 5_000;
+        FollowerApplier a = applier();
+        a.begin("0-1-1");
+        for (int from = 0; from < total; from += chunk) {
+            a.changes(bigRows(from, chunk));
+        }
+        a.commit(tx(1, total));
+
+        assertThat(count("big")).isEqualTo(total);
+        assertThat(a.status().rowsApplied()).isEqualTo(total);
+    }
+
+    @Test
+    void positionSurvivesReopening() throws Exception {
+        apply(7, bigRows(0, 3));
+        FollowerApplier again = reopen();
+        assertThat(again.storedPosition()).contains(Changes.position(7).encode());
+        assertThat(again.status().position()).isEqualTo(Changes.position(7).describe());
+        assertThat(again.status().lastTransactionId()).isEqualTo("0-1-7");
+    }
+
+    @Test
+    void initializePositionOnlyOnce() {
+        applier().initializePosition(Changes.position(5));
+        assertThat(applier().storedPosition()).contains(Changes.position(5).encode());
+        assertThatThrownBy(() -> applier().initializePosition(Changes.position(6)))
+                .isInstanceOf(ReplicationException.class).hasMessageContaining("already has a stored position");
+    }
+
+    @Test
+    void missingFollowerTableIsReported() throws Exception {
+        FollowerApplier a = applier();
+        a.begin("0-1-1");
+        a.changes(List.of(insert(table("nowhere"), ID, row("id", 1L))));
+        assertThatThrownBy(() -> a.commit(tx(1, 1))).isInstanceOf(ReplicationException.class)
+                .hasMessageContaining(schema + ".nowhere").hasMessageContaining("Create it");
+        a.abort();
+    }
+
+    @Test
+    void unreachableFollowerIsRetriableAndHidesThePassword() {
+        int closedPort = closedPort();
+        String badUrl = url.replace(":" + server.port() + "/", ":" + closedPort + "/");
+        assertThatThrownBy(() -> FollowerApplier.open(follower(badUrl, "s3cret-Pa55"), Clock.systemUTC()))
+                .isInstanceOf(RetriableException.class)
+                .hasMessageContaining("f" + testNumber).hasMessageContaining("127.0.0.1:" + closedPort)
+                .hasMessageContaining(server.user())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-Pa55"));
+    }
+
+    static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    List<RowChange> bigRows(int from, int n) {
+        TableId big = table("big");
+        List<RowChange> rows = new ArrayList<>(n);
+        for (long i = from; i < from + n; i++) {
+            rows.add(insert(big, ID, row("id", i, "v", "value-" + i)));
+        }
+        return rows;
+    }
+}

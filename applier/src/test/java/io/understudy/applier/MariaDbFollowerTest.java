@@ -1,0 +1,48 @@
+package io.understudy.applier;
+
+import io.understudy.servers.DatabaseServer;
+import io.understudy.servers.Servers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The follower contract on MariaDB; each test gets its own database {@code shopN} and a fresh
+ * {@code understudy} database (the position table is per server).
+ */
+class MariaDbFollowerTest extends FollowerApplierContract {
+    @Override
+    protected DatabaseServer launch() {
+        return Servers.mariadb();
+    }
+
+    @Override
+    protected void prepare(int testNumber) {
+        schema = "shop" + testNumber;
+        server.execute(null, "DROP DATABASE IF EXISTS understudy", "DROP DATABASE IF EXISTS " + schema,
+                "CREATE DATABASE " + schema);
+        url = server.jdbcUrl(schema);
+    }
+
+    @Override
+    protected List<String> ddl() {
+        return List.of(
+                "CREATE TABLE types (id BIGINT PRIMARY KEY, i INT, big BIGINT UNSIGNED, amount DECIMAL(10,2), f FLOAT,"
+                        + " dbl DOUBLE, flag BOOLEAN, s VARCHAR(100), txt TEXT, bin BLOB, dt_date DATE,"
+                        + " dt_local DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME(6), doc JSON, bits BIT(8), geo GEOMETRY)",
+                "CREATE TABLE pair (a INT, b VARCHAR(10), v BIGINT, PRIMARY KEY (a, b))",
+                "CREATE TABLE big (id BIGINT PRIMARY KEY, v TEXT)");
+    }
+
+    @Override
+    protected String probeSql() {
+        return "SELECT i, big, amount, f, dbl, flag, s, txt, bin, dt_date, dt_local, UNIX_TIMESTAMP(ts) AS ts_epoch,"
+                + " CAST(tm AS CHAR) AS tm, doc, BIN(bits) AS bits, ST_AsBinary(geo) AS geo FROM types WHERE id = ?";
+    }
+
+    @Override
+    protected List<Map.Entry<String, Object>> unrepresentable() {
+        return List.of(Map.entry("s", "x".repeat(101)), Map.entry("tm", Duration.ofHours(900)),
+                Map.entry("i", 3_000_000_000L));
+    }
+}

@@ -1,0 +1,114 @@
+package io.understudy.catalog;
+
+import io.understudy.config.DatabaseKind;
+import io.understudy.config.TableFilter;
+import io.understudy.model.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the replicated tables on a follower from the leader's catalog: CREATE SCHEMA/DATABASE IF NOT EXISTS
+ * and CREATE TABLE IF NOT EXISTS per table, plus (PostgreSQL) CREATE INDEX IF NOT EXISTS per index.
+ *
+ * <ul>
+ *   <li>No foreign keys: cascades already arrive from the leader as row changes; a follower cascade (or a
+ *       constraint check on a partly-applied fold) would apply or reject them a second time.</li>
+ *   <li>No triggers: the leader's trigger effects are in the binlog; firing them again would double them.</li>
+ *   <li>An existing table is left as it is, even if its columns differ; nothing is dropped or altered.</li>
+ *   <li>MySQL/MariaDB followers get the leader's {@code SHOW CREATE TABLE} minus foreign keys, so charsets,
+ *       collations and engine match. PostgreSQL followers get the mapping in docs/type-mapping.md.</li>
+ * </ul>
+ *
+ * <p>Stateless and thread-safe; the connections passed in must not be used by other threads during a call.
+ */
+public final class FollowerSchema {
+    private static final Logger LOG = LoggerFactory.getLogger(FollowerSchema.class);
+
+    private FollowerSchema() {
+    }
+
+    /**
+     * The statements that create {@code t} on a follower of {@code followerKind}, built from the catalog alone
+     * (pure). For MySQL/MariaDB followers this loses charsets and collations; {@link #create} uses the leader's
+     * {@code SHOW CREATE TABLE} instead.
+     *
+     * @throws UnsupportedTypeException if a column type has no mapping on the follower
+     */
+    public static List<String> ddl(TableDef t, DatabaseKind followerKind) {
+        return followerKind.isMySqlFamily() ? MySqlDdl.fromCatalog(t) : PostgresDdl.ddl(t);
+    }
+
+    /**
+     * Rewrites a leader's {@code SHOW CREATE TABLE} output for a MySQL/MariaDB follower (pure): qualified
+     * with the schema, IF NOT EXISTS, FOREIGN KEY constraints removed, preceded by CREATE DATABASE IF NOT EXISTS.
+     */
+    public static List<String> ddlFromShowCreate(TableId id, String showCreateTable) {
+        return MySqlDdl.fromShowCreate(id, showCreateTable);
+    }
+
+    /**
+     * Creates every leader table that {@code filter} includes on the follower. Statements run on the follower
+     * connection as it is; if its auto-commit is off, the work is committed at the end.
+     *
+     * @return the leader definitions of the tables now present on the follower
+     * @throws UnsupportedTypeException before anything is created, if a column type has no follower mapping
+     * @throws IllegalStateException    if a statement fails (the message names the table and the statement)
+     */
+    public static List<TableDef> create(Connection leader, Connection follower, DatabaseKind followerKind,
+                                        TableFilter filter) {
+        List<TableDef> tables = LeaderCatalog.tables(leader, filter);
+        List<List<String>> statements = tables.stream()
+                .map(t -> followerKind.isMySqlFamily() ? ddlFromShowCreate(t.id(), showCreate(leader, t.id()))
+                        : ddl(t, followerKind))
+                .toList();
+        for (int i = 0; i < tables.size(); i++) {
+            execute(follower, followerKind, tables.get(i).id(), statements.get(i));
+        }
+        try {
+            if (!follower.getAutoCommit()) {
+                follower.commit();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("committing the created tables on the " + followerKind.configName()
+                    + " follower failed: " + e.getMessage(), e);
+        }
+        LOG.info("{} follower has {} replicated table(s)", followerKind.configName(), tables.size());
+        return tables;
+    }
+
+    private static String showCreate(Connection leader, TableId id) {
+        try (PreparedStatement ps = leader.prepareStatement("SHOW CREATE TABLE " + Quoting.table(DatabaseKind.MARIADB, id));
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("SHOW CREATE TABLE " + id + " returned nothing on the leader");
+            }
+            return rs.getString(2);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SHOW CREATE TABLE " + id + " failed on the leader: " + e.getMessage()
+                    + "; check that the user may read the table definition", e);
+        }
+    }
+
+    private static void execute(Connection follower, DatabaseKind kind, TableId table, List<String> statements) {
+        try (Statement s = follower.createStatement()) {
+            for (String sql : statements) {
+                try {
+                    s.execute(sql);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("creating table " + table + " on the " + kind.configName()
+                            + " follower failed: " + e.getMessage() + " (SQLState " + e.getSQLState()
+                            + ") in statement: " + sql + "; check the follower user's CREATE privilege", e);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a statement on the " + kind.configName()
+                    + " follower: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.understudy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.understudy.config.FollowerConfig;
+import io.understudy.config.UnderstudyConfig;
+import io.understudy.connector.LeaderChecks;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code understudy check}: validates the configuration file (all problems at once, exit 2) and the
+ * prerequisites on the leader and every follower (exit 1 when any check fails). Writes nothing.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Validate the configuration file, the leader's prerequisites (binlog format, row image,",
+                "grants, primary keys) and each follower's reachability. Writes nothing."})
+final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "Print the results as JSON for scripts.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** One line of the check report. */
+    record Result(String scope, String check, boolean ok, String detail, String fix) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        UnderstudyConfig cfg = config.load();
+        List<Result> results = new ArrayList<>();
+        results.add(new Result("config", "configuration file", true, config.file.toString(), ""));
+        for (var r : LeaderChecks.run(cfg.leader(), cfg.capture())) {
+            results.add(new Result("leader", r.name(), r.ok(), r.detail(), r.fix()));
+        }
+        for (FollowerConfig f : cfg.followers()) {
+            results.addAll(FollowerChecks.run(f));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        } else {
+            TextTable table = new TextTable("SCOPE", "CHECK", "RESULT", "DETAIL / WHAT TO DO");
+            for (Result r : results) {
+                table.row(r.scope(), r.check(), r.ok() ? "PASS" : "FAIL", r.ok() ? r.detail() : r.detail() + " -> " + r.fix());
+            }
+            table.print(out);
+        }
+        out.flush();
+        return results.stream().allMatch(Result::ok) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+}

@@ -1,0 +1,13 @@
+package io.understudy.cli;
+
+/** Distinct exit codes, documented in the README and docs/operations.md. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** A runtime failure, or a failed prerequisite check. */
+    public static final int FAILURE = 1;
+    /** Bad command line or bad configuration file. */
+    public static final int CONFIG = 2;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,82 @@
+package io.understudy.cli.daemon;
+
+import io.understudy.config.FollowerConfig;
+import io.understudy.config.UnderstudyConfig;
+import io.understudy.connector.BinlogChangeSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication daemon: one pipeline per follower, each with its own binlog reader, so that a
+ * follower that is down or slow never holds back the others (each resumes from the position stored
+ * on itself). Thread-safe: {@link #start()} once, {@link #close()} from any thread.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final UnderstudyConfig config;
+    private final Clock clock;
+    private final List<FollowerPipeline> pipelines = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private HttpEndpoint http;
+
+    public Daemon(UnderstudyConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Starts every follower pipeline and the HTTP endpoint (when configured). */
+    public synchronized void start() {
+        for (FollowerConfig follower : config.followers()) {
+            FollowerPipeline pipeline = new FollowerPipeline(follower,
+                    () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), config.capture(), clock),
+                    BinlogChangeSource::decode, clock, Duration.ofSeconds(30));
+            Thread thread = new Thread(pipeline, "follower-" + follower.name());
+            pipelines.add(pipeline);
+            threads.add(thread);
+            thread.start();
+        }
+        if (config.http().port() > 0) {
+            http = HttpEndpoint.start(config.http(), this::states);
+        }
+        log.info("understudy running: leader {}, {} follower(s)", config.leader().describe(), pipelines.size());
+    }
+
+    public List<FollowerState> states() {
+        return pipelines.stream().map(FollowerPipeline::state).toList();
+    }
+
+    /** Port of the HTTP endpoint, or 0 when disabled. */
+    public int httpPort() {
+        return http == null ? 0 : http.port();
+    }
+
+    /** Waits until every pipeline has ended (stopped or failed). */
+    public void awaitTermination() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    /** Stops all pipelines; in-flight transactions are rolled back on the followers and re-read on restart. */
+    @Override
+    public synchronized void close() {
+        pipelines.forEach(FollowerPipeline::stop);
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (http != null) {
+            http.close();
+        }
+        log.info("understudy stopped");
+    }
+}

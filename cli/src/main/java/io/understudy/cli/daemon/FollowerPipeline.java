@@ -1,0 +1,121 @@
+package io.understudy.cli.daemon;
+
+import io.understudy.applier.FollowerApplier;
+import io.understudy.config.FollowerConfig;
+import io.understudy.model.ChangeSource;
+import io.understudy.model.Position;
+import io.understudy.model.ReplicationException;
+import io.understudy.model.RetriableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one follower in step with the leader: opens the follower, reads its stored position, runs a
+ * change source from there into the follower's applier. This is the one place where failures are
+ * retried: a {@link RetriableException} (follower or leader unreachable, lost connection, deadlock)
+ * closes everything and starts again from the follower's stored position after a backoff; a
+ * {@link ReplicationException} stops this follower only (state FAILED) and never the others.
+ *
+ * <p>{@link #run()} runs on the pipeline's own thread; {@link #stop()} and {@link #state()} are
+ * thread-safe.
+ */
+final class FollowerPipeline implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(FollowerPipeline.class);
+
+    private final FollowerConfig follower;
+    private final Supplier<ChangeSource> sources;
+    private final Function<String, Position> decoder;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ProgressTracker progress;
+    private volatile ChangeSource current;
+
+    FollowerPipeline(FollowerConfig follower, Supplier<ChangeSource> sources, Function<String, Position> decoder,
+                     Clock clock, Duration maxBackoff) {
+        this.follower = follower;
+        this.sources = sources;
+        this.decoder = decoder;
+        this.clock = clock;
+        this.backoff = new Backoff(Duration.ofMillis(500), maxBackoff);
+        this.progress = new ProgressTracker(follower.name(), clock);
+    }
+
+    FollowerState state() {
+        return progress.state();
+    }
+
+    String name() {
+        return follower.name();
+    }
+
+    @Override
+    public void run() {
+        while (stopped.getCount() > 0) {
+            try {
+                runOnce();
+            } catch (RetriableException e) {
+                Duration wait = backoff.next();
+                progress.phase(FollowerState.Phase.RETRYING, e.getMessage());
+                log.warn("follower {}: {}; retrying from its stored position in {} ms",
+                        follower.name(), e.getMessage(), wait.toMillis());
+                if (await(wait)) {
+                    break;
+                }
+            } catch (ReplicationException e) {
+                progress.phase(FollowerState.Phase.FAILED, e.getMessage());
+                log.error("follower {} stopped: {}", follower.name(), e.getMessage(), e);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        progress.phase(FollowerState.Phase.STOPPED, "");
+    }
+
+    private void runOnce() throws InterruptedException {
+        try (FollowerApplier applier = FollowerApplier.open(follower, clock); ChangeSource source = sources.get()) {
+            current = source;
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            Optional<String> stored = applier.storedPosition();
+            Position resume;
+            if (stored.isPresent()) {
+                resume = decoder.apply(stored.get());
+            } else {
+                resume = source.currentPosition();
+                applier.initializePosition(resume);
+                log.info("follower {} had no stored position; starting at the leader's current position {}",
+                        follower.name(), resume.describe());
+            }
+            progress.resumed(resume);
+            log.info("follower {}: streaming from {}", follower.name(), resume.describe());
+            source.run(Optional.of(resume), progress.wrap(applier, backoff::reset));
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Waits out a backoff; true when stop() was called meanwhile. */
+    private boolean await(Duration wait) throws InterruptedException {
+        return stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the pipeline to stop: the in-flight transaction is abandoned (rolled back), nothing is lost. */
+    void stop() {
+        stopped.countDown();
+        ChangeSource source = current;
+        if (source != null) {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.understudy.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link YamlNode} tree into an {@link UnderstudyConfig}, recording every problem on the way. Returns a
+ * config only when no problem was found. Not thread-safe; one instance per load.
+ */
+final class ConfigBinder {
+    static final List<String> ROOT_KEYS = List.of("leader", "capture", "followers", "http");
+    static final List<String> FOLLOWER_KEYS = List.of("name", "kind", "url", "user", "password", "password-file");
+    static final List<String> HTTP_KEYS = List.of("port", "bind");
+    static final String DEFAULT_BIND = "127.0.0.1";
+    private static final Pattern FOLLOWER_NAME = Pattern.compile("[a-z0-9_-]{1,40}");
+
+    private final NodeReader reader;
+    private final EndpointBinder endpoints;
+    private final CaptureBinder capture;
+
+    ConfigBinder(NodeReader reader, Path baseDir) {
+        this.reader = reader;
+        this.endpoints = new EndpointBinder(reader, baseDir);
+        this.capture = new CaptureBinder(reader);
+    }
+
+    Optional<UnderstudyConfig> bind(YamlNode root) {
+        Optional<YamlNode.Mapping> mapping = reader.mapping(root, "");
+        if (mapping.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlNode.Mapping m = mapping.get();
+        reader.rejectUnknownKeys(m, "", ROOT_KEYS);
+        Optional<Endpoint> leader = reader.required(m, "", "leader").flatMap(this::leader);
+        Optional<CaptureBinder.Bound> captured = reader.required(m, "", "capture").flatMap(capture::bind);
+        Optional<List<FollowerConfig>> followers = reader.required(m, "", "followers").flatMap(this::followers);
+        Optional<HttpConfig> http = reader.optional(m, "http").isEmpty() ? Optional.of(HttpConfig.disabled())
+                : http(reader.optional(m, "http").get());
+        if (leader.isPresent() && followers.isPresent()) {
+            checkFollowersAreNotLeader(leader.get(), followers.get(), m);
+        }
+        if (!reader.problems().isEmpty() || leader.isEmpty() || captured.isEmpty() || followers.isEmpty()
+                || http.isEmpty()) {
+            return Optional.empty();
+        }
+        CaptureBinder.Bound c = captured.get();
+        int serverId = c.serverId().orElseGet(() -> CaptureBinder.defaultServerId(leader.get(),
+                followers.get().stream().map(FollowerConfig::name).toList()));
+        return Optional.of(new UnderstudyConfig(leader.get(),
+                new CaptureConfig(c.mode(), c.tables(), c.exclude(), c.keys(), serverId), followers.get(), http.get()));
+    }
+
+    private Optional<Endpoint> leader(YamlNode node) {
+        Optional<YamlNode.Mapping> mapping = reader.mapping(node, "leader");
+        if (mapping.isEmpty()) {
+            return Optional.empty();
+        }
+        reader.rejectUnknownKeys(mapping.get(), "leader", EndpointBinder.KEYS);
+        Optional<Endpoint> leader = endpoints.bind(mapping.get(), "leader");
+        if (leader.isPresent() && leader.get().kind() == DatabaseKind.POSTGRESQL) {
+            reader.problem(EndpointBinder.line(mapping.get(), "kind"), "leader.kind",
+                    "a PostgreSQL leader needs capture.mode: trigger (not available yet); the leader must be "
+                            + "mariadb or mysql");
+            return Optional.empty();
+        }
+        return leader;
+    }
+
+    private Optional<List<FollowerConfig>> followers(YamlNode node) {
+        Optional<List<YamlNode>> items = reader.sequence(node, "followers");
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        if (items.get().isEmpty()) {
+            reader.problem(node.line(), "followers", "must list at least one follower");
+            return Optional.empty();
+        }
+        List<FollowerConfig> followers = new ArrayList<>();
+        Map<String, Integer> firstLine = new HashMap<>();
+        boolean ok = true;
+        for (int i = 0; i < items.get().size(); i++) {
+            Optional<FollowerConfig> follower = follower(items.get().get(i), "followers[" + i + "]", firstLine);
+            ok &= follower.isPresent();
+            follower.ifPresent(followers::add);
+        }
+        return ok ? Optional.of(followers) : Optional.empty();
+    }
+
+    private Optional<FollowerConfig> follower(YamlNode node, String path, Map<String, Integer> firstLine) {
+        Optional<YamlNode.Mapping> mapping = reader.mapping(node, path);
+        if (mapping.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlNode.Mapping m = mapping.get();
+        reader.rejectUnknownKeys(m, path, FOLLOWER_KEYS);
+        Optional<String> name = reader.requiredText(m, path, "name").filter(n -> checkName(n, m, path, firstLine));
+        Optional<Endpoint> endpoint = endpoints.bind(m, path);
+        if (name.isEmpty() || endpoint.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FollowerConfig(name.get(), endpoint.get()));
+    }
+
+    private boolean checkName(String name, YamlNode.Mapping m, String path, Map<String, Integer> firstLine) {
+        int line = EndpointBinder.line(m, "name");
+        if (!FOLLOWER_NAME.matcher(name).matches()) {
+            reader.problem(line, path + ".name", "'" + name + "' is not a valid follower name; use 1 to 40 of "
+                    + "a-z, 0-9, _ and -");
+            return false;
+        }
+        Integer previous = firstLine.putIfAbsent(name, line);
+        if (previous != null) {
+            reader.problem(line, path + ".name", "duplicate follower name '" + name + "' (first used on line "
+                    + previous + "); names must be unique");
+            return false;
+        }
+        return true;
+    }
+
+    /** A MySQL-family follower on the leader's own host:port would write into the very tables it reads. */
+    private void checkFollowersAreNotLeader(Endpoint leader, List<FollowerConfig> followers, YamlNode.Mapping root) {
+        YamlNode.Sequence items = (YamlNode.Sequence) root.entries().get("followers").value();
+        for (int i = 0; i < followers.size(); i++) {
+            Endpoint f = followers.get(i).endpoint();
+            if (f.kind().isMySqlFamily() && f.host().equalsIgnoreCase(leader.host()) && f.port() == leader.port()) {
+                YamlNode.Mapping m = (YamlNode.Mapping) items.items().get(i);
+                reader.problem(EndpointBinder.line(m, "url"), "followers[" + i + "].url", "points at the leader's "
+                        + "server " + leader.host() + ":" + leader.port() + "; a follower must be another server");
+            }
+        }
+    }
+
+    private Optional<HttpConfig> http(YamlNode node) {
+        Optional<YamlNode.Mapping> mapping = reader.mapping(node, "http");
+        if (mapping.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlNode.Mapping m = mapping.get();
+        reader.rejectUnknownKeys(m, "http", HTTP_KEYS);
+        Optional<Long> port = reader.required(m, "http", "port").flatMap(n -> reader.integer(n, "http.port", 0, 65535));
+        Optional<String> bind = reader.optional(m, "bind").isEmpty() ? Optional.of(DEFAULT_BIND)
+                : reader.requiredText(m, "http", "bind");
+        if (port.isEmpty() || bind.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new HttpConfig(port.get().intValue(), bind.get().trim()));
+    }
+}

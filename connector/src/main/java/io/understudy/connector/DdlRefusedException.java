@@ -1,0 +1,23 @@
+package io.understudy.connector;
+
+import io.understudy.model.Position;
+import io.understudy.model.ReplicationException;
+
+/**
+ * The leader ran DDL on a replicated table. Nothing after the DDL was delivered. Once the operator has
+ * applied the same DDL on every follower, storing {@link #resumeAfterDdl()} as the follower's position and
+ * restarting continues right after the DDL (the schema is rebuilt from the leader's current catalog).
+ */
+public final class DdlRefusedException extends ReplicationException {
+    private final transient Position resumeAfterDdl;
+
+    public DdlRefusedException(String message, Position resumeAfterDdl) {
+        super(message);
+        this.resumeAfterDdl = resumeAfterDdl;
+    }
+
+    /** The position just after the refused DDL statement. */
+    public Position resumeAfterDdl() {
+        return resumeAfterDdl;
+    }
+}

@@ -1,0 +1,75 @@
+package io.understudy.connector;
+
+import io.understudy.config.CaptureConfig;
+import io.understudy.config.DatabaseKind;
+import io.understudy.config.Endpoint;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/** Builds the Debezium embedded engine configuration for one capture. Stateless. */
+final class EngineProperties {
+    private EngineProperties() {
+    }
+
+    /** Debezium matches each comma-separated regex against the whole {@code db.table}. */
+    static String regexList(List<String> globs) {
+        return globs.stream().map(EngineProperties::regex).collect(Collectors.joining(","));
+    }
+
+    private static String regex(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            if (c == '*') {
+                re.append("[^.]*");
+            } else if (Character.isLetterOrDigit(c) || c == '_') {
+                re.append(c);
+            } else if (c == ',') {
+                throw new IllegalArgumentException("table pattern '" + glob + "' contains a comma, which Debezium cannot express");
+            } else {
+                re.append('\\').append(c);
+            }
+        }
+        return re.toString();
+    }
+
+    static Properties build(String name, Endpoint leader, CaptureConfig capture, String resumeOffsetJson) {
+        Properties p = new Properties();
+        p.setProperty("name", name);
+        p.setProperty("connector.class", leader.kind() == DatabaseKind.MYSQL
+                ? "io.debezium.connector.mysql.MySqlConnector"
+                : "io.debezium.connector.mariadb.MariaDbConnector");
+        p.setProperty("topic.prefix", name);
+        p.setProperty("offset.storage", ResumeOffsetStore.class.getName());
+        p.setProperty("offset.flush.interval.ms", "60000");
+        p.setProperty(ResumeOffsetStore.RESUME_OFFSET, resumeOffsetJson);
+        p.setProperty("database.hostname", leader.host());
+        p.setProperty("database.port", Integer.toString(leader.port()));
+        p.setProperty("database.user", leader.user());
+        p.setProperty("database.password", leader.password().reveal());
+        p.setProperty("database.server.id", Integer.toString(capture.serverId()));
+        p.setProperty("database.ssl.mode", "disable");
+        // Rebuilt from the leader's catalog at every start; see BinlogChangeSource (DDL is refused).
+        p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
+        p.setProperty("snapshot.mode", "recovery");
+        p.setProperty("provide.transaction.metadata", "true");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("skipped.operations", "none");
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("bigint.unsigned.handling.mode", "precise");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("include.schema.changes", "true");
+        p.setProperty("poll.interval.ms", "10");
+        p.setProperty("errors.max.retries", "0");
+        p.setProperty("connect.timeout.ms", "10000");
+        p.setProperty("record.processing.threads", "1");
+        // BIGINT UNSIGNED arrives as a scale-0 Decimal like DECIMAL(20,0); the source type tells them apart.
+        p.setProperty("column.propagate.source.type", ".*");
+        p.setProperty("table.include.list", regexList(capture.filter().includePatterns()));
+        if (!capture.filter().excludePatterns().isEmpty()) {
+            p.setProperty("table.exclude.list", regexList(capture.filter().excludePatterns()));
+        }
+        return p;
+    }
+}

@@ -1,0 +1,230 @@
+package io.understudy.connector;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.understudy.config.TableFilter;
+import io.understudy.model.BinlogPosition;
+import io.understudy.model.ReplicationException;
+import io.understudy.model.RowChange;
+import io.understudy.model.TableId;
+import io.understudy.model.Transaction;
+import io.understudy.model.TransactionHandler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams Debezium records into {@link TransactionHandler} calls: BEGIN opens a transaction lazily (only
+ * once it has a row, so DDL transactions, which get no END, never reach the handler), rows go out in
+ * chunks, END commits with the END record's offset as the position.
+ *
+ * <p>Called by one engine thread at a time; {@link #abortOpen()} must only be called after the engine stopped.
+ */
+final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
+    private static final int CHUNK = 1000;
+    private static final Pattern TABLE_ID = Pattern.compile("\"([^\"]+)\"\\.\"([^\"]+)\"");
+
+    private final TransactionHandler handler;
+    private final TableFilter filter;
+    private final RecordConverter converter;
+    private final LeaderSession leader;
+    private final String transactionTopic;
+    private String resentTransactionId;
+    private String pendingId;
+    private boolean begun;
+    private long count;
+    private final List<RowChange> chunk = new ArrayList<>();
+    private volatile Exception failure;
+
+    TransactionAssembler(TransactionHandler handler, TableFilter filter, RecordConverter converter, LeaderSession leader,
+                         String topicPrefix, String resentTransactionId) {
+        this.handler = handler;
+        this.filter = filter;
+        this.converter = converter;
+        this.leader = leader;
+        this.transactionTopic = topicPrefix + ".transaction";
+        this.resentTransactionId = resentTransactionId;
+    }
+
+    /** The exception that stopped delivery, or null. */
+    Exception failure() {
+        return failure;
+    }
+
+    @Override
+    public void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
+                            DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
+            throws InterruptedException {
+        try {
+            for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
+                if (event.value() != null) {
+                    handle(event.value());
+                }
+                committer.markProcessed(event);
+            }
+            flush();
+            committer.markBatchFinished();
+        } catch (InterruptedException | RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private void handle(SourceRecord record) throws InterruptedException {
+        if (!(record.value() instanceof Struct value) || isSnapshot(value)) {
+            return;
+        }
+        if (transactionTopic.equals(record.topic())) {
+            String status = value.getString("status");
+            if ("BEGIN".equals(status)) {
+                begin(value.getString("id"));
+            } else if ("END".equals(status)) {
+                end(record, value);
+            }
+        } else if (value.schema().field("ddl") != null) {
+            schemaChange(record, value);
+        } else if (value.schema().field("op") != null) {
+            row(record, value);
+        }
+    }
+
+    private static boolean isSnapshot(Struct value) {
+        if (value.schema().field("source") == null || value.getStruct("source") == null) {
+            return false;
+        }
+        Struct source = value.getStruct("source");
+        Object snapshot = source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        return snapshot != null && !"false".equals(snapshot.toString());
+    }
+
+    private void begin(String id) {
+        if (begun) {
+            throw new ReplicationException("leader transaction " + pendingId + " got no END before transaction " + id
+                    + " began; Understudy cannot tell where it ended. Restart to re-read it");
+        }
+        pendingId = id;
+        count = 0;
+    }
+
+    private void row(SourceRecord record, Struct value) throws InterruptedException {
+        TableId table = RecordConverter.table(value);
+        if (!filter.includes(table)) {
+            return;
+        }
+        if (pendingId == null) {
+            throw new ReplicationException("row change on " + table + " at " + where(record)
+                    + " arrived outside a transaction; Understudy needs transaction metadata from the leader");
+        }
+        RowChange change = converter.convert(record, value, where(record));
+        if (!begun) {
+            handler.begin(pendingId);
+            begun = true;
+        }
+        chunk.add(change);
+        count++;
+        if (chunk.size() >= CHUNK) {
+            flush();
+        }
+    }
+
+    private void flush() throws InterruptedException {
+        if (!chunk.isEmpty()) {
+            List<RowChange> out = List.copyOf(chunk);
+            chunk.clear();
+            handler.changes(out);
+        }
+    }
+
+    private void end(SourceRecord record, Struct value) throws InterruptedException {
+        String id = value.getString("id");
+        long eventCount = value.getInt64("event_count");
+        BinlogPosition position = position(record.sourceOffset());
+        if (!begun && eventCount == 0) {
+            if (id.equals(resentTransactionId)) {
+                LOG.debug("skipping re-sent empty transaction {} at {}", id, position);
+                reset();
+                return;
+            }
+            leader.statementDml(position.file(), position.offset()).ifPresent(statement -> {
+                throw new ReplicationException("a session wrote with binlog_format=STATEMENT on leader "
+                        + leader.leader().host() + ":" + leader.leader().port() + " in transaction " + id + " at " + position
+                        + " (" + abbreviate(statement) + "); its rows cannot be captured. Make every session use "
+                        + "binlog_format=ROW, then re-snapshot the affected tables on each follower and move its position past "
+                        + position);
+            });
+        }
+        resentTransactionId = null;
+        if (!begun) {
+            handler.begin(id);
+            begun = true;
+        }
+        flush();
+        Instant commitTime = Instant.ofEpochMilli(value.getInt64("ts_ms"));
+        Transaction tx = new Transaction(id, position, commitTime, count);
+        handler.commit(tx); // if it throws, begun stays true and run() aborts the transaction
+        reset();
+    }
+
+    private void reset() {
+        pendingId = null;
+        begun = false;
+        count = 0;
+        chunk.clear();
+    }
+
+    private void schemaChange(SourceRecord record, Struct value) {
+        String ddl = value.getString("ddl");
+        List<TableId> tables = changedTables(value);
+        if (tables.stream().noneMatch(filter::includes)) {
+            LOG.debug("ignoring DDL on tables not replicated: {}", ddl);
+            return;
+        }
+        BinlogPosition after = position(record.sourceOffset());
+        throw new DdlRefusedException("DDL is not supported yet: " + abbreviate(ddl) + " at " + after + " on leader "
+                + leader.leader().host() + ":" + leader.leader().port() + "; apply it on each follower by hand, then set "
+                + "the follower's position to the one just after it and restart", after);
+    }
+
+    private static List<TableId> changedTables(Struct value) {
+        List<TableId> tables = new ArrayList<>();
+        List<Object> changes = value.schema().field("tableChanges") == null ? List.of() : value.getArray("tableChanges");
+        for (Object change : Objects.requireNonNullElse(changes, List.of())) {
+            Matcher m = TABLE_ID.matcher(((Struct) change).getString("id"));
+            if (m.find()) {
+                tables.add(new TableId(m.group(1), m.group(2)));
+            }
+        }
+        return tables;
+    }
+
+    /** Aborts the transaction in flight, if any. Only after the engine thread stopped calling this object. */
+    void abortOpen() {
+        if (begun) {
+            begun = false;
+            handler.abort();
+        }
+        reset();
+    }
+
+    static BinlogPosition position(Map<String, ?> offset) {
+        return Offsets.position(offset);
+    }
+
+    private static String where(SourceRecord record) {
+        return position(record.sourceOffset()).describe();
+    }
+
+    private static String abbreviate(String sql) {
+        String flat = sql.replaceAll("\\s+", " ").trim();
+        return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
+    }
+}

@@ -1,0 +1,117 @@
+package io.understudy.it;
+
+import io.understudy.catalog.FollowerSchema;
+import io.understudy.catalog.SqlScript;
+import io.understudy.config.ConfigException;
+import io.understudy.config.ConfigLoader;
+import io.understudy.config.DatabaseKind;
+import io.understudy.config.TableFilter;
+import io.understudy.config.UnderstudyConfig;
+import io.understudy.demo.DemoComparison;
+import io.understudy.servers.DatabaseServer;
+import io.understudy.servers.Servers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real leader (MariaDB with a row binlog) and two real followers (PostgreSQL and MariaDB) for one
+ * test class, plus helpers to configure Understudy against them and compare their contents.
+ */
+final class Cluster implements AutoCloseable {
+    static final String LEADER_PASSWORD = "Le4der-S3cret-pw";
+    static final Path SAKILA = Path.of(System.getProperty("sakila.dir", "../../shared/testdata/sakila"));
+
+    final DatabaseServer leader;
+    final DatabaseServer postgres;
+    final DatabaseServer mariadb;
+
+    Cluster() {
+        leader = Servers.mariadb();
+        postgres = Servers.postgres();
+        mariadb = Servers.mariadb();
+        leader.execute(null,
+                "CREATE USER 'understudy'@'%' IDENTIFIED BY '" + LEADER_PASSWORD + "'",
+                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'understudy'@'%'");
+    }
+
+    List<DatabaseServer> followers() {
+        return List.of(postgres, mariadb);
+    }
+
+    /** The YAML an operator would write, with passwords taken from the environment. */
+    String yaml(List<String> tables, int httpPort) {
+        return String.join("\n",
+                "leader: { kind: mariadb, url: 'jdbc:mariadb://127.0.0.1:" + leader.port() + "/', user: understudy, password: '${LEADER_PASSWORD}' }",
+                "capture: { mode: binlog, tables: [" + String.join(", ", tables) + "] }",
+                "followers:",
+                "  - { name: pg, kind: postgresql, url: '" + postgres.jdbcUrl(null) + "', user: " + postgres.user() + ", password: '${PG_PASSWORD}' }",
+                "  - { name: maria, kind: mariadb, url: '" + mariadb.jdbcUrl("mysql") + "', user: " + mariadb.user() + ", password: '${MARIA_PASSWORD}' }",
+                httpPort > 0 ? "http: { port: " + httpPort + " }" : "",
+                "");
+    }
+
+    Map<String, String> environment() {
+        return Map.of("LEADER_PASSWORD", LEADER_PASSWORD, "PG_PASSWORD", postgres.password(),
+                "MARIA_PASSWORD", mariadb.password());
+    }
+
+    UnderstudyConfig config(List<String> tables) throws ConfigException {
+        return new ConfigLoader(environment()).parse(yaml(tables, 0), "it.yaml");
+    }
+
+    void runScript(DatabaseServer server, Path file) throws Exception {
+        String sql = Files.readString(file, StandardCharsets.UTF_8);
+        try (Connection c = server.connect(null); Statement s = c.createStatement()) {
+            for (String statement : SqlScript.statements(sql)) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    /** Creates the leader's tables that match the patterns on both followers. */
+    void createFollowerTables(String... patterns) throws Exception {
+        TableFilter filter = new TableFilter(List.of(patterns), List.of());
+        for (DatabaseServer f : followers()) {
+            try (Connection l = leader.connect(null); Connection fc = f.connect(null)) {
+                new FollowerSchema().create(l, fc, kind(f), filter);
+            }
+        }
+    }
+
+    /** For the no-key refusal test: plain tables, created by hand as an operator might. */
+    void createFollowerTablesAllowingNoKey(String pattern) {
+        String schema = pattern.substring(0, pattern.indexOf('.'));
+        postgres.execute(null, "CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".t (a INT, b INT)");
+        mariadb.execute(null, "CREATE DATABASE " + schema, "CREATE TABLE " + schema + ".t (a INT, b INT)");
+    }
+
+    static DatabaseKind kind(DatabaseServer server) {
+        return DatabaseKind.valueOf(server.kind().toUpperCase(Locale.ROOT));
+    }
+
+    /** Waits until every follower equals the leader on the given tables, by checksum; fails otherwise. */
+    void assertFollowersEqual(Duration timeout, String... patterns) throws Exception {
+        TableFilter filter = new TableFilter(List.of(patterns), List.of());
+        for (DatabaseServer f : followers()) {
+            DemoComparison.Result r = DemoComparison.awaitEqual(leader, f, filter, timeout);
+            assertThat(r.tables()).as("tables compared on %s", f.kind()).isNotEmpty();
+            assertThat(r.tables()).as("leader vs %s follower", f.kind()).allMatch(DemoComparison.TableResult::equal);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (DatabaseServer s : List.of(leader, postgres, mariadb)) {
+            s.close();
+        }
+    }
+}
