@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 /**
  * DDL for MySQL/MariaDB followers: either rewritten from the leader's {@code SHOW CREATE TABLE} (preferred:
  * keeps charsets, collations and engine) or rebuilt from the catalog. Foreign keys are never created: the
- * leader's cascades already arrive as row changes in the binlog, and a follower cascade would apply them twice.
+ * follower must accept every leader change in leader order, without checks or cascades of its own.
  * Stateless and thread-safe.
  */
 final class MySqlDdl {

@@ -12,9 +12,14 @@ final class EngineProperties {
     private EngineProperties() {
     }
 
-    /** Debezium matches each comma-separated regex against the whole {@code db.table}. */
-    static String regexList(List<String> globs) {
-        return globs.stream().map(EngineProperties::regex).collect(Collectors.joining(","));
+    /**
+     * Debezium matches each comma-separated regex against the whole {@code db.table} and refuses an include
+     * list together with an exclude list, so exclusions become a negative lookahead in every include regex.
+     */
+    static String includeList(List<String> include, List<String> exclude) {
+        String notExcluded = exclude.isEmpty() ? ""
+                : "(?!(?:" + exclude.stream().map(EngineProperties::regex).collect(Collectors.joining("|")) + ")$)";
+        return include.stream().map(glob -> notExcluded + regex(glob)).collect(Collectors.joining(","));
     }
 
     private static String regex(String glob) {
@@ -48,7 +53,8 @@ final class EngineProperties {
         p.setProperty("database.user", leader.user());
         p.setProperty("database.password", leader.password().reveal());
         p.setProperty("database.server.id", Integer.toString(capture.serverId()));
-        p.setProperty("database.ssl.mode", "disable");
+        // TLS to the leader is not configurable yet; the two connectors spell "off" differently.
+        p.setProperty("database.ssl.mode", leader.kind() == DatabaseKind.MYSQL ? "disabled" : "disable");
         // Rebuilt from the leader's catalog at every start; see BinlogChangeSource (DDL is refused).
         p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
         p.setProperty("snapshot.mode", "recovery");
@@ -66,10 +72,7 @@ final class EngineProperties {
         p.setProperty("record.processing.threads", "1");
         // BIGINT UNSIGNED arrives as a scale-0 Decimal like DECIMAL(20,0); the source type tells them apart.
         p.setProperty("column.propagate.source.type", ".*");
-        p.setProperty("table.include.list", regexList(capture.filter().includePatterns()));
-        if (!capture.filter().excludePatterns().isEmpty()) {
-            p.setProperty("table.exclude.list", regexList(capture.filter().excludePatterns()));
-        }
+        p.setProperty("table.include.list", includeList(capture.filter().includePatterns(), capture.filter().excludePatterns()));
         return p;
     }
 }

@@ -140,6 +140,19 @@ final class LeaderSession implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Where the binlog event that starts at {@code file:pos} ends (its End_log_pos). */
+    long endOfEvent(String file, long pos) {
+        if (!FILE_NAME.matcher(file).matches()) {
+            throw new ReplicationException("unexpected binlog file name '" + file + "' from leader " + leader.describe());
+        }
+        List<List<String>> events = query("SHOW BINLOG EVENTS IN '" + file + "' FROM " + pos + " LIMIT 1");
+        if (events.isEmpty()) {
+            throw new ReplicationException("leader " + leader.describe() + " has no binlog event at " + file + ":" + pos
+                    + "; was the binlog purged? Re-snapshot the follower");
+        }
+        return Long.parseLong(events.get(0).get(4));
+    }
+
     @Override
     public void close() {
         try {

@@ -125,6 +125,10 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
                     + " arrived outside a transaction; Understudy needs transaction metadata from the leader");
         }
         RowChange change = converter.convert(record, value, where(record));
+        if (change.op() == io.understudy.model.Op.TRUNCATE) {
+            truncate(record, change);
+            return;
+        }
         if (!begun) {
             handler.begin(pendingId);
             begun = true;
@@ -134,6 +138,24 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
         if (chunk.size() >= CHUNK) {
             flush();
         }
+    }
+
+    /**
+     * TRUNCATE is logged like DDL: its own GTID with one statement and no END record follows. Deliver it as
+     * a transaction of its own, positioned right after the statement.
+     */
+    private void truncate(SourceRecord record, RowChange change) throws InterruptedException {
+        if (begun) {
+            throw new ReplicationException("TRUNCATE of " + change.table() + " at " + where(record) + " inside transaction "
+                    + pendingId + " with rows; Understudy expects TRUNCATE to commit on its own");
+        }
+        handler.begin(pendingId);
+        begun = true;
+        handler.changes(List.of(change));
+        Struct source = ((Struct) record.value()).getStruct("source");
+        Instant commitTime = Instant.ofEpochMilli(source.getInt64("ts_ms"));
+        handler.commit(new Transaction(pendingId, afterStatement(record), commitTime, 1));
+        reset();
     }
 
     private void flush() throws InterruptedException {
@@ -188,7 +210,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
             LOG.debug("ignoring DDL on tables not replicated: {}", ddl);
             return;
         }
-        BinlogPosition after = position(record.sourceOffset());
+        BinlogPosition after = afterStatement(record);
         throw new DdlRefusedException("DDL is not supported yet: " + abbreviate(ddl) + " at " + after + " on leader "
                 + leader.leader().host() + ":" + leader.leader().port() + "; apply it on each follower by hand, then set "
                 + "the follower's position to the one just after it and restart", after);
@@ -217,6 +239,28 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
 
     static BinlogPosition position(Map<String, ?> offset) {
         return Offsets.position(offset);
+    }
+
+    /**
+     * Where to resume right after a DDL or TRUNCATE statement. Debezium's offset for such a record points
+     * before it, and its event-skip counter does not skip statements, so build a clean offset from the end
+     * of the statement's binlog event and the GTID set including its transaction.
+     */
+    private BinlogPosition afterStatement(SourceRecord record) {
+        Struct source = ((Struct) record.value()).getStruct("source");
+        String file = source.getString("file");
+        long end = leader.endOfEvent(file, source.getInt64("pos"));
+        Map<String, Object> offset = record.sourceOffset() == null ? Map.of() : new java.util.HashMap<>(record.sourceOffset());
+        Map<String, Object> after = new java.util.LinkedHashMap<>();
+        after.put("file", file);
+        after.put("pos", end);
+        Object gtids = offset.get("gtids");
+        Object gtid = offset.get("transaction_id");
+        String merged = Gtids.plus(gtids == null ? null : gtids.toString(), gtid == null ? null : gtid.toString());
+        if (merged != null && !merged.isBlank()) {
+            after.put("gtids", merged);
+        }
+        return position(after);
     }
 
     private static String where(SourceRecord record) {

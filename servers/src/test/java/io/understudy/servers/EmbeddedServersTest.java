@@ -26,6 +26,15 @@ class EmbeddedServersTest {
     }
 
     @Test
+    void mariadbChecksPasswords() {
+        try (DatabaseServer db = Servers.mariadb()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> java.sql.DriverManager.getConnection(db.jdbcUrl(null), db.user(), "wrong").close())
+                    .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+
+    @Test
     void postgresStartsAndSurvivesRestart() throws Exception {
         try (DatabaseServer db = Servers.postgres()) {
             db.execute(null, "CREATE TABLE x (id int primary key)", "INSERT INTO x VALUES (1)");

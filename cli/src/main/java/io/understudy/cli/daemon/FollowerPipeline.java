@@ -58,27 +58,35 @@ final class FollowerPipeline implements Runnable {
 
     @Override
     public void run() {
-        while (stopped.getCount() > 0) {
-            try {
-                runOnce();
-            } catch (RetriableException e) {
-                Duration wait = backoff.next();
-                progress.phase(FollowerState.Phase.RETRYING, e.getMessage());
-                log.warn("follower {}: {}; retrying from its stored position in {} ms",
-                        follower.name(), e.getMessage(), wait.toMillis());
-                if (await(wait)) {
-                    break;
-                }
-            } catch (ReplicationException e) {
-                progress.phase(FollowerState.Phase.FAILED, e.getMessage());
-                log.error("follower {} stopped: {}", follower.name(), e.getMessage(), e);
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            while (stopped.getCount() > 0 && attempt()) {
+                // attempt() returns false when this follower failed for good
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        progress.phase(FollowerState.Phase.STOPPED, "");
+        if (progress.state().phase() != FollowerState.Phase.FAILED) {
+            progress.phase(FollowerState.Phase.STOPPED, "");
+        }
+    }
+
+    /** One run from the stored position; false when the follower failed and must stay stopped. */
+    private boolean attempt() throws InterruptedException {
+        try {
+            runOnce();
+            return true;
+        } catch (RetriableException e) {
+            Duration wait = backoff.next();
+            progress.phase(FollowerState.Phase.RETRYING, e.getMessage());
+            log.warn("follower {}: {}; retrying from its stored position in {} ms",
+                    follower.name(), e.getMessage(), wait.toMillis());
+            await(wait);
+            return true;
+        } catch (ReplicationException e) {
+            progress.phase(FollowerState.Phase.FAILED, e.getMessage());
+            log.error("follower {} stopped: {}", follower.name(), e.getMessage());
+            return false;
+        }
     }
 
     private void runOnce() throws InterruptedException {
@@ -105,9 +113,9 @@ final class FollowerPipeline implements Runnable {
         }
     }
 
-    /** Waits out a backoff; true when stop() was called meanwhile. */
-    private boolean await(Duration wait) throws InterruptedException {
-        return stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    /** Waits out a backoff, or less when stop() is called meanwhile. */
+    private void await(Duration wait) throws InterruptedException {
+        stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Asks the pipeline to stop: the in-flight transaction is abandoned (rolled back), nothing is lost. */
