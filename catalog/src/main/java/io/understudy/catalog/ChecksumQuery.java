@@ -86,9 +86,21 @@ final class ChecksumQuery {
             case "bytea" -> new Column(name, q, ValueKind.BINARY);
             case "date" -> new Column(name, "to_char(" + q + ", 'YYYY-MM-DD')", ValueKind.TEXT);
             case "time without time zone" -> new Column(name, "to_char(" + q + ", 'HH24:MI:SS.US')", ValueKind.TEXT);
+            case "interval" -> new Column(name, intervalAsMySqlTime(q), ValueKind.TEXT);
             case "json", "jsonb" -> new Column(name, "(" + q + ")::text", ValueKind.JSON);
             default -> new Column(name, "(" + q + ")::text", ValueKind.TEXT);
         };
+    }
+
+    /** Formats an interval like MariaDB's TIME_FORMAT(t, '%H:%i:%s.%f'): [-]HH:MM:SS.ffffff, hours may exceed 99. */
+    private static String intervalAsMySqlTime(String q) {
+        String secs = "abs(extract(epoch from " + q + "))";
+        String hours = "floor(" + secs + " / 3600)::bigint";
+        return "CASE WHEN " + q + " IS NULL THEN NULL ELSE"
+                + " (CASE WHEN " + q + " < interval '0' THEN '-' ELSE '' END)"
+                + " || (CASE WHEN " + hours + " < 10 THEN '0' ELSE '' END) || " + hours + "::text"
+                + " || ':' || to_char(floor(" + secs + " / 60)::bigint % 60, 'FM00')"
+                + " || ':' || to_char(" + secs + " - floor(" + secs + " / 60) * 60, 'FM00.000000') END";
     }
 
     private static Map<String, String> postgresTypes(Connection c, TableId table) throws SQLException {

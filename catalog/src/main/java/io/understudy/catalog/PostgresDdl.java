@@ -80,7 +80,8 @@ final class PostgresDdl {
             case "bit": return full.equals("bit(1)") ? "boolean" : "bit varying(" + c.numericPrecision() + ")";
             case "char", "varchar": return "varchar(" + Math.max(1, c.charMaxLength()) + ")";
             case "date": return "date";
-            case "time": return "time(" + precision(c) + ")";
+            // MySQL TIME is a signed duration up to ±838:59:59, not a time of day: only interval holds every value
+            case "time": return "interval(" + precision(c) + ")";
             case "datetime": return "timestamp(" + precision(c) + ")";
             case "timestamp": return "timestamptz(" + precision(c) + ")";
             case "year": return "smallint";

@@ -40,7 +40,7 @@ class FollowerDdlTest {
         assertThat(pgType(col("a", "mediumtext", "mediumtext"))).isEqualTo("text");
         assertThat(pgType(col("a", "longblob", "longblob"))).isEqualTo("bytea");
         assertThat(pgType(new ColumnDef("a", "time", "time(6)", true, null, null, null, 6, null, false)))
-                .isEqualTo("time(6)");
+                .isEqualTo("interval(6)");
         assertThat(pgType(new ColumnDef("a", "datetime", "datetime(3)", true, null, null, null, 3, null, false)))
                 .isEqualTo("timestamp(3)");
         assertThat(pgType(col("a", "timestamp", "timestamp"))).isEqualTo("timestamptz(0)");

@@ -121,4 +121,19 @@ class TableChecksumTest {
         }
         assertThat(values).containsExactly("-01:02:03.500000", "838:59:59.000000", "00:00:00.000001");
     }
+
+    @Test
+    void postgresIntervalsFormatLikeMariaDbTimes() throws Exception {
+        pg.execute(null, "CREATE SCHEMA times", "CREATE TABLE times.t (id INT PRIMARY KEY, tm interval(6))",
+                "INSERT INTO times.t VALUES (1, '-01:02:03.5'), (2, '838:59:59'), (3, '00:00:00.000001'), (4, NULL)");
+        List<String> values = new ArrayList<>();
+        try (Connection c = pg.connect(null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + ChecksumQuery.postgres("tm", "interval").expression()
+                     + " FROM times.t ORDER BY id")) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        assertThat(values).containsExactly("-01:02:03.500000", "838:59:59.000000", "00:00:00.000001", null);
+    }
 }

@@ -31,8 +31,11 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** One line of the check report. */
+    /** One line of the check report; ok with a fix is a warning. */
     record Result(String scope, String check, boolean ok, String detail, String fix) {
+        String verdict() {
+            return !ok ? "FAIL" : fix.isEmpty() ? "PASS" : "WARN";
+        }
     }
 
     @Override
@@ -52,7 +55,7 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             TextTable table = new TextTable("SCOPE", "CHECK", "RESULT", "DETAIL / WHAT TO DO");
             for (Result r : results) {
-                table.row(r.scope(), r.check(), r.ok() ? "PASS" : "FAIL", r.ok() ? r.detail() : r.detail() + " -> " + r.fix());
+                table.row(r.scope(), r.check(), r.verdict(), r.fix().isEmpty() ? r.detail() : r.detail() + " -> " + r.fix());
             }
             table.print(out);
         }

@@ -11,7 +11,14 @@ import picocli.CommandLine.Command;
                 "The demo (embedded servers, Sakila) is `bin/understudy demo`."})
 public final class Main {
     public static void main(String[] args) {
+        routeJavaUtilLogging();
         System.exit(execute(args));
+    }
+
+    /** The binlog client logs through java.util.logging; send it through SLF4J like everything else. */
+    public static void routeJavaUtilLogging() {
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
     }
 
     /** Runs a command and returns its exit code (for tests and the demo). */

@@ -5,11 +5,13 @@ import io.understudy.cli.daemon.FollowerState;
 import io.understudy.config.ConfigLoader;
 import io.understudy.config.UnderstudyConfig;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
@@ -26,11 +28,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--skip-ddl-at", paramLabel = "POSITION", description = {
+            "Continue after the leader DDL at this position (as printed when it was refused), once you have",
+            "applied the same change on the followers by hand. Repeatable."})
+    Set<String> skipDdlAt = Set.of();
+
     @Override
     public Integer call() throws Exception {
         UnderstudyConfig cfg = config.load();
         log.info("effective configuration:\n{}", ConfigLoader.effective(cfg));
-        Daemon daemon = new Daemon(cfg, Clock.systemUTC());
+        Daemon daemon = new Daemon(cfg, Clock.systemUTC(), skipDdlAt);
         Signal.handle(new Signal("TERM"), s -> stopAsync(daemon, "SIGTERM"));
         Signal.handle(new Signal("INT"), s -> stopAsync(daemon, "SIGINT"));
         daemon.start();

@@ -5,8 +5,9 @@ import io.understudy.model.ReplicationException;
 
 /**
  * The leader ran DDL on a replicated table. Nothing after the DDL was delivered. Once the operator has
- * applied the same DDL on every follower, storing {@link #resumeAfterDdl()} as the follower's position and
- * restarting continues right after the DDL (the schema is rebuilt from the leader's current catalog).
+ * applied the same DDL on every follower, {@code understudy run --skip-ddl-at POSITION} stores
+ * {@link #resumeAfterDdl()} as the follower's position and continues right after the DDL (the schema is
+ * rebuilt from the leader's current catalog).
  */
 public final class DdlRefusedException extends ReplicationException {
     private final transient Position resumeAfterDdl;

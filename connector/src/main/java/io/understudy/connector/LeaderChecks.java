@@ -46,10 +46,34 @@ public final class LeaderChecks {
                             "fix the patterns in capture.tables (schema.table, * as wildcard) or create the tables")
                     : CheckResult.pass("tables", tables.size() + " table(s) replicated"));
             results.add(primaryKeys(session, capture, tables));
+            results.add(cascades(session, capture));
         } catch (ReplicationException e) {
             results.add(CheckResult.fail("queries", e.getMessage(), "grant the user the privileges listed by `understudy check`"));
         }
         return results;
+    }
+
+    /**
+     * MariaDB and MySQL before 9.6 do not write rows changed by ON DELETE/UPDATE CASCADE or SET NULL to the
+     * binlog (only the parent row), so a follower never sees them. Warn about every such foreign key whose
+     * child table is replicated.
+     */
+    private static CheckResult cascades(LeaderSession session, CaptureConfig capture) {
+        List<String> keys = session.query("SELECT CONSTRAINT_SCHEMA, TABLE_NAME, REFERENCED_TABLE_NAME, DELETE_RULE, UPDATE_RULE"
+                        + " FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                        + " WHERE DELETE_RULE IN ('CASCADE','SET NULL') OR UPDATE_RULE IN ('CASCADE','SET NULL')"
+                        + " ORDER BY 1, 2").stream()
+                .filter(row -> capture.filter().includes(new TableId(row.get(0), row.get(1))))
+                .map(row -> row.get(0) + "." + row.get(1) + " -> " + row.get(2)
+                        + " (ON DELETE " + row.get(3) + ", ON UPDATE " + row.get(4) + ")")
+                .toList();
+        if (keys.isEmpty()) {
+            return CheckResult.pass("foreign key cascades", "no replicated table depends on a cascading foreign key");
+        }
+        return CheckResult.warn("foreign key cascades", keys.size() + " cascading foreign key(s), e.g. " + keys.get(0)
+                        + ": the leader does not log cascaded child changes, so followers miss them",
+                "delete or re-key child rows explicitly in the application, or avoid deleting/re-keying parents"
+                        + " (see docs/followers.md)");
     }
 
     /** Schemas named by the include patterns plus those of visible tables (a user without SELECT may see none). */

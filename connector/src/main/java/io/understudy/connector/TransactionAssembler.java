@@ -212,8 +212,8 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
         }
         BinlogPosition after = afterStatement(record);
         throw new DdlRefusedException("DDL is not supported yet: " + abbreviate(ddl) + " at " + after + " on leader "
-                + leader.leader().host() + ":" + leader.leader().port() + "; apply it on each follower by hand, then set "
-                + "the follower's position to the one just after it and restart", after);
+                + leader.leader().host() + ":" + leader.leader().port() + "; apply the same change on each follower by hand, "
+                + "then restart with: understudy run --config FILE --skip-ddl-at '" + after.describe() + "'", after);
     }
 
     private static List<TableId> changedTables(Struct value) {

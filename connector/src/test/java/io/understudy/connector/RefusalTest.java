@@ -105,7 +105,7 @@ class RefusalTest {
             Throwable failure = capture.failure();
             assertThat(failure).isInstanceOf(DdlRefusedException.class)
                     .hasMessageContaining("DDL is not supported yet: ALTER TABLE t ADD COLUMN v INT")
-                    .hasMessageContaining("apply it on each follower by hand");
+                    .hasMessageContaining("apply the same change on each follower by hand").hasMessageContaining("--skip-ddl-at");
             assertThat(capture.handler.withRows()).hasSize(1);
             refused = (DdlRefusedException) failure;
         }

@@ -40,11 +40,12 @@ public final class DemoComparison {
     }
 
     public static Result compare(DatabaseServer leader, DatabaseServer follower, TableFilter filter) throws Exception {
+        DatabaseKind leaderKind = DatabaseKind.valueOf(leader.kind().toUpperCase(java.util.Locale.ROOT));
         DatabaseKind kind = DatabaseKind.valueOf(follower.kind().toUpperCase(java.util.Locale.ROOT));
         List<TableResult> results = new ArrayList<>();
         try (Connection l = leader.connect(null); Connection f = follower.connect(null)) {
             for (TableDef t : LeaderCatalog.tables(l, filter)) {
-                var a = TableChecksum.of(l, DatabaseKind.MARIADB, t.id(), t.primaryKey(), t.columnNames());
+                var a = TableChecksum.of(l, leaderKind, t.id(), t.primaryKey(), t.columnNames());
                 var b = TableChecksum.of(f, kind, t.id(), t.primaryKey(), t.columnNames());
                 results.add(new TableResult(t.id().table(), a.rows(), b.rows(), a.equals(b)));
             }

@@ -14,6 +14,7 @@ public final class DemoMain {
     public static void main(String[] args) {
         // the daemon's logback.xml is on the classpath too; the demo keeps its own output quieter
         System.setProperty("logback.configurationFile", "logback-demo.xml");
+        Main.routeJavaUtilLogging();
         String[] withCommand = new String[args.length + 1];
         withCommand[0] = "demo";
         System.arraycopy(args, 0, withCommand, 1, args.length);

@@ -34,13 +34,20 @@ final class Cluster implements AutoCloseable {
     final DatabaseServer postgres;
     final DatabaseServer mariadb;
 
+    /** A MariaDB leader. */
     Cluster() {
-        leader = Servers.mariadb();
+        this(Servers.mariadb());
+    }
+
+    /** The given leader (MariaDB or MySQL) with a capture user holding exactly the documented privileges. */
+    Cluster(DatabaseServer leader) {
+        this.leader = leader;
         postgres = Servers.postgres();
         mariadb = Servers.mariadb();
+        String binlogPrivilege = "mysql".equals(leader.kind()) ? "REPLICATION CLIENT" : "BINLOG MONITOR";
         leader.execute(null,
                 "CREATE USER 'understudy'@'%' IDENTIFIED BY '" + LEADER_PASSWORD + "'",
-                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'understudy'@'%'");
+                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, " + binlogPrivilege + " ON *.* TO 'understudy'@'%'");
     }
 
     List<DatabaseServer> followers() {
@@ -50,7 +57,7 @@ final class Cluster implements AutoCloseable {
     /** The YAML an operator would write, with passwords taken from the environment. */
     String yaml(List<String> tables, int httpPort) {
         return String.join("\n",
-                "leader: { kind: mariadb, url: 'jdbc:mariadb://127.0.0.1:" + leader.port() + "/', user: understudy, password: '${LEADER_PASSWORD}' }",
+                "leader: { kind: " + leader.kind() + ", url: '" + leader.jdbcUrl("") + "', user: understudy, password: '${LEADER_PASSWORD}' }",
                 "capture: { mode: binlog, tables: [" + String.join(", ", tables) + "] }",
                 "followers:",
                 "  - { name: pg, kind: postgresql, url: '" + postgres.jdbcUrl(null) + "', user: " + postgres.user() + ", password: '${PG_PASSWORD}' }",
@@ -92,6 +99,22 @@ final class Cluster implements AutoCloseable {
         String schema = pattern.substring(0, pattern.indexOf('.'));
         postgres.execute(null, "CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".t (a INT, b INT)");
         mariadb.execute(null, "CREATE DATABASE " + schema, "CREATE TABLE " + schema + ".t (a INT, b INT)");
+    }
+
+    /** Waits until every follower has recorded its start position (the daemon has started on it). */
+    void awaitPositionsStored(Duration timeout) {
+        org.awaitility.Awaitility.await().atMost(timeout).ignoreExceptions().until(() -> {
+            for (DatabaseServer f : followers()) {
+                try (Connection c = f.connect(null); Statement s = c.createStatement();
+                     java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM understudy.applied_position")) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
     }
 
     static DatabaseKind kind(DatabaseServer server) {

@@ -50,6 +50,7 @@ class CrashIT {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread load = new Thread(() -> load(loading, transactions, failure), "load");
         DaemonProcess daemon = DaemonProcess.start(log, cluster.environment(), "run", "--config", config.toString());
+        cluster.awaitPositionsStored(Duration.ofSeconds(60));
         load.start();
         Random random = new Random(7);
         for (int crash = 0; crash < 4; crash++) {

@@ -6,6 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.understudy.cli.daemon.Daemon;
 import io.understudy.cli.daemon.FollowerState;
 import io.understudy.demo.WriterPool;
+import io.understudy.config.ConfigLoader;
+import io.understudy.config.UnderstudyConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +44,13 @@ class EndToEndIT {
         cluster.leader.execute(null, "CREATE DATABASE e2e", TypesWorkload.DDL.formatted("e2e"));
         cluster.createFollowerTables("sakila.*", "e2e.*");
 
-        try (Daemon daemon = new Daemon(cluster.config(List.of("sakila.*", "e2e.*")), Clock.systemUTC())) {
+        int httpPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            httpPort = free.getLocalPort();
+        }
+        UnderstudyConfig config = new ConfigLoader(cluster.environment())
+                .parse(cluster.yaml(List.of("sakila.*", "e2e.*"), httpPort), "e2e.yaml");
+        try (Daemon daemon = new Daemon(config, Clock.systemUTC())) {
             daemon.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> daemon.states().stream()
                     .allMatch(s -> s.phase() == FollowerState.Phase.STREAMING && !s.position().isEmpty()));
@@ -61,6 +73,16 @@ class EndToEndIT {
                 assertThat(s.phase()).isEqualTo(FollowerState.Phase.STREAMING);
                 assertThat(s.transactions()).isGreaterThan(written.get());
             }
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("understudy_transactions_applied_total{follower=\"pg\"}")
+                    .contains("understudy_apply_delay_seconds{follower=\"maria\"}");
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("STREAMING");
         }
     }
 }

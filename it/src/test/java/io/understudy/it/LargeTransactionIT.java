@@ -37,10 +37,11 @@ class LargeTransactionIT {
         Files.writeString(config, cluster.yaml(List.of("big.*"), 0));
         Path log = dir.resolve("daemon.log");
         try (DaemonProcess daemon = DaemonProcess.start("256m", log, cluster.environment(), "run", "--config", config.toString())) {
+            cluster.awaitPositionsStored(Duration.ofSeconds(60));
             cluster.leader.execute(null, "INSERT INTO big.t VALUES (0, 'first', 0, NOW(6))");
             cluster.assertFollowersEqual(Duration.ofSeconds(60), "big.*");
             long start = System.nanoTime();
-            cluster.leader.execute(null, "INSERT INTO big.t SELECT seq, CONCAT('row-', seq), seq / 100, NOW(6) FROM seq_1_to_1000000");
+            cluster.leader.execute("big", "INSERT INTO big.t SELECT seq, CONCAT('row-', seq), seq / 100, NOW(6) FROM seq_1_to_1000000");
             cluster.assertFollowersEqual(Duration.ofSeconds(600), "big.*");
             System.out.printf("1M-row transaction replicated to both followers in %.1f s (256 MiB heap)%n",
                     (System.nanoTime() - start) / 1e9);

@@ -1,5 +1,6 @@
 package io.understudy.cli.daemon;
 
+import io.understudy.config.CaptureConfig;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.BinlogChangeSource;
@@ -7,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +26,30 @@ public final class Daemon implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private HttpEndpoint http;
 
+    private final Set<String> skipDdlAt;
+
     public Daemon(UnderstudyConfig config, Clock clock) {
+        this(config, clock, Set.of());
+    }
+
+    /**
+     * @param skipDdlAt positions (as printed in a refused-DDL message) of leader DDL that the operator has
+     *                  applied on the followers by hand; replication continues right after them
+     */
+    public Daemon(UnderstudyConfig config, Clock clock, Set<String> skipDdlAt) {
         this.config = config;
         this.clock = clock;
+        this.skipDdlAt = Set.copyOf(skipDdlAt);
     }
 
     /** Starts every follower pipeline and the HTTP endpoint (when configured). */
     public synchronized void start() {
-        for (FollowerConfig follower : config.followers()) {
+        for (int i = 0; i < config.followers().size(); i++) {
+            FollowerConfig follower = config.followers().get(i);
+            CaptureConfig capture = withServerId(config.capture(), i);
             FollowerPipeline pipeline = new FollowerPipeline(follower,
-                    () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), config.capture(), clock),
-                    BinlogChangeSource::decode, clock, Duration.ofSeconds(30));
+                    () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), capture, clock),
+                    BinlogChangeSource::decode, clock, Duration.ofSeconds(30), skipDdlAt);
             Thread thread = new Thread(pipeline, "follower-" + follower.name());
             pipelines.add(pipeline);
             threads.add(thread);
@@ -44,6 +59,15 @@ public final class Daemon implements AutoCloseable {
             http = HttpEndpoint.start(config.http(), this::states);
         }
         log.info("understudy running: leader {}, {} follower(s)", config.leader().describe(), pipelines.size());
+    }
+
+    /**
+     * Each pipeline is its own binlog client, and the leader drops a client whose server id is already
+     * connected: follower i reads with capture.server-id + i.
+     */
+    private static CaptureConfig withServerId(CaptureConfig c, int index) {
+        int id = (int) ((c.serverId() - 1L + index) % Integer.MAX_VALUE) + 1;
+        return new CaptureConfig(c.mode(), c.tables(), c.exclude(), c.keys(), id);
     }
 
     public List<FollowerState> states() {

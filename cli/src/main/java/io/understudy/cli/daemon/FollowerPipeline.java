@@ -2,13 +2,16 @@ package io.understudy.cli.daemon;
 
 import io.understudy.applier.FollowerApplier;
 import io.understudy.config.FollowerConfig;
+import io.understudy.connector.DdlRefusedException;
 import io.understudy.model.ChangeSource;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
+import io.understudy.model.Transaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,10 +39,12 @@ final class FollowerPipeline implements Runnable {
     private final Backoff backoff;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ProgressTracker progress;
+    private final Set<String> skipDdlAt;
     private volatile ChangeSource current;
 
     FollowerPipeline(FollowerConfig follower, Supplier<ChangeSource> sources, Function<String, Position> decoder,
-                     Clock clock, Duration maxBackoff) {
+                     Clock clock, Duration maxBackoff, Set<String> skipDdlAt) {
+        this.skipDdlAt = skipDdlAt;
         this.follower = follower;
         this.sources = sources;
         this.decoder = decoder;
@@ -82,6 +87,14 @@ final class FollowerPipeline implements Runnable {
                     follower.name(), e.getMessage(), wait.toMillis());
             await(wait);
             return true;
+        } catch (DdlRefusedException e) {
+            if (skipDdlAt.contains(e.resumeAfterDdl().describe())) {
+                skipDdl(e.resumeAfterDdl());
+                return true;
+            }
+            progress.phase(FollowerState.Phase.FAILED, e.getMessage());
+            log.error("follower {} stopped: {}", follower.name(), e.getMessage());
+            return false;
         } catch (ReplicationException e) {
             progress.phase(FollowerState.Phase.FAILED, e.getMessage());
             log.error("follower {} stopped: {}", follower.name(), e.getMessage());
@@ -110,6 +123,18 @@ final class FollowerPipeline implements Runnable {
             source.run(Optional.of(resume), progress.wrap(applier, backoff::reset));
         } finally {
             current = null;
+        }
+    }
+
+    /**
+     * The operator applied a refused DDL on this follower by hand and asked to continue after it: store
+     * the position after the DDL as an empty transaction (position only) and resume from there.
+     */
+    private void skipDdl(Position afterDdl) {
+        log.warn("follower {}: skipping leader DDL as instructed; continuing after {}", follower.name(), afterDdl.describe());
+        try (FollowerApplier applier = FollowerApplier.open(follower, clock)) {
+            applier.begin("skip-ddl");
+            applier.commit(new Transaction("skip-ddl", afterDdl, clock.instant(), 0));
         }
     }
 
