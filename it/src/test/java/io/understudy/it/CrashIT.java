@@ -11,8 +11,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,18 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * resumes from the position committed with its data, so both end exactly equal to the leader (a lost
  * or duplicated change would show up in the checksums: updates increment counters, PK changes move rows).
  */
-class CrashIT {
-    private static Cluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+class CrashIT extends ClusterTest {
 
     @Test
     void killMinus9UnderLoadLosesAndDuplicatesNothing(@TempDir Path dir) throws Exception {

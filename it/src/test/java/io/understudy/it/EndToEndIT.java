@@ -17,26 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sakila plus a table of every mapped type on a MariaDB leader, a mixed multi-statement workload,
  * and both follower kinds (PostgreSQL, MariaDB) proven equal to the leader by per-table checksums.
  */
-class EndToEndIT {
-    private static Cluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+class EndToEndIT extends ClusterTest {
 
     @Test
     void sakilaAndEveryTypeReplicateToBothFollowerKinds() throws Exception {

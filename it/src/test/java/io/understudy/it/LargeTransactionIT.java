@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,18 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A one-million-row leader transaction replicates to both followers through a daemon whose heap is
  * capped at 256 MiB: the transaction is streamed, never held whole in memory.
  */
-class LargeTransactionIT {
-    private static Cluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+class LargeTransactionIT extends ClusterTest {
 
     @Test
     void millionRowTransactionReplicatesInBoundedHeap(@TempDir Path dir) throws Exception {

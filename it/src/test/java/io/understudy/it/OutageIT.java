@@ -11,23 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A follower server goes down mid-load: the other follower never stalls; the first catches up when back. */
-class OutageIT {
-    private static Cluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+class OutageIT extends ClusterTest {
 
     @Test
     void followerOutageDoesNotBlockTheOtherAndCatchesUp() throws Exception {

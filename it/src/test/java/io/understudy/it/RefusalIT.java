@@ -15,24 +15,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input is refused with a message that names the problem and the fix, and nothing is written. */
-class RefusalIT {
-    private static Cluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = new Cluster();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+class RefusalIT extends ClusterTest {
 
     @Test
     void invalidYamlAndUnknownKeysExitWithCode2AndLineNumbers(@TempDir Path dir) throws Exception {
