@@ -19,8 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * prerequisites on the leader and every follower (exit 1 when any check fails). Writes nothing.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Validate the configuration file, the leader's prerequisites (binlog format, row image,",
-                "grants, primary keys) and each follower's reachability. Writes nothing."})
+        description = "Validate the configuration file, the leader's prerequisites (binlog format, row image, grants, primary keys) and each follower's reachability. Writes nothing.")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

@@ -20,17 +20,14 @@ import sun.misc.Signal;
  * either: every follower resumes from the position committed with its data.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Replicate the leader to every follower until stopped (SIGTERM/SIGINT).",
-                "Each follower resumes from the position stored on itself."})
+        description = "Replicate the leader to every follower until stopped (SIGTERM/SIGINT). Each follower resumes from the position stored on itself.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--skip-ddl-at", paramLabel = "POSITION", description = {
-            "Continue after the leader DDL at this position (as printed when it was refused), once you have",
-            "applied the same change on the followers by hand. Repeatable."})
+    @Option(names = "--skip-ddl-at", paramLabel = "POSITION", description = "Continue after the leader DDL at this position (as printed when it was refused), once you have applied the same change on the followers by hand. Repeatable.")
     Set<String> skipDdlAt = Set.of();
 
     @Override

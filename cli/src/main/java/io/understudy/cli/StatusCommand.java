@@ -32,8 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * table, the single source of truth) next to the leader's current binlog position. Read-only.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show each follower's stored position, last applied leader commit, and how far it is",
-                "behind the leader's current binlog position. Read-only."})
+        description = "Show each follower's stored position, last applied leader commit, and how far it is behind the leader's current binlog position. Read-only.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

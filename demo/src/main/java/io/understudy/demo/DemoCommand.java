@@ -35,8 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * follower equal to the leader by per-table checksums. Stops everything it started.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start an embedded MariaDB leader and PostgreSQL follower, replicate the Sakila sample",
-                "database plus a stream of writes, and compare both sides by checksum."})
+        description = "Start an embedded MariaDB leader and PostgreSQL follower, replicate the Sakila sample database plus a stream of writes, and compare both sides by checksum.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "15", description = "How long to run the write stream (default: ${DEFAULT-VALUE}).")
     int seconds;

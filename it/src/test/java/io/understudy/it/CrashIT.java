@@ -58,6 +58,11 @@ class CrashIT extends ClusterTest {
             daemon.close();
         }
         assertThat(Files.readString(log)).doesNotContain(Cluster.LEADER_PASSWORD);
+
+        Path status = dir.resolve("status.log");
+        assertThat(DaemonProcess.runToEnd(status, cluster.environment(), "status", "--config", config.toString())).isZero();
+        assertThat(Files.readString(status)).contains("leader position: mysql-bin").contains("pg").contains("maria")
+                .doesNotContain(Cluster.LEADER_PASSWORD);
     }
 
     private static void load(AtomicBoolean loading, AtomicLong transactions, AtomicReference<Throwable> failure) {
