@@ -58,7 +58,9 @@ class EndToEndIT extends ClusterTest {
                 System.out.printf("follower %s: %d transactions, %d rows in %.1f s (%.0f rows/s incl. load time)%n",
                         s.follower(), s.transactions(), s.rows(), seconds, s.rows() / seconds);
                 assertThat(s.phase()).isEqualTo(FollowerState.Phase.STREAMING);
-                assertThat(s.transactions()).isGreaterThan(written.get());
+                // a leader commit that changed no row (e.g. returning a returned rental) is not in the binlog,
+                // so follower transactions cannot be compared with writer commits; the checksums above are the proof
+                assertThat(s.rows()).as("row changes applied on %s", s.follower()).isGreaterThan(46_000);
             }
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
