@@ -87,6 +87,11 @@ public final class EmbeddedMariaDb implements DatabaseServer {
         }
     }
 
+    /** A client program shipped with the server binaries, e.g. {@code mariadb} or {@code mariadb-dump}. */
+    public Path clientProgram(String name) {
+        return home.resolve("base").resolve("bin").resolve(name);
+    }
+
     @Override
     public String kind() {
         return "mariadb";
