@@ -84,7 +84,8 @@ public final class TableChecksum {
         return result;
     }
 
-    private static void setUtc(Connection c, DatabaseKind kind) throws SQLException {
+    /** Sets the session time zone to UTC, so temporal values format the same on every engine. */
+    static void setUtc(Connection c, DatabaseKind kind) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(kind.isMySqlFamily() ? "SET time_zone = '+00:00'" : "SET TIME ZONE 'UTC'");
         }
@@ -128,9 +129,19 @@ public final class TableChecksum {
     }
 
     private static byte[] rowHash(MessageDigest sha, ResultSet rs, List<ChecksumQuery.Column> plan) throws SQLException {
+        return rowHash(sha, rs, plan, 1, new String[plan.size()]);
+    }
+
+    /**
+     * The SHA-256 of one row's canonical values, read from {@code plan.size()} columns of {@code rs} starting at
+     * {@code firstColumn}; the canonical values are also stored into {@code canonical}.
+     */
+    static byte[] rowHash(MessageDigest sha, ResultSet rs, List<ChecksumQuery.Column> plan, int firstColumn,
+                          String[] canonical) throws SQLException {
         sha.reset();
         for (int i = 0; i < plan.size(); i++) {
-            String v = plan.get(i).kind().read(rs, i + 1);
+            String v = plan.get(i).kind().read(rs, firstColumn + i);
+            canonical[i] = v;
             if (v == null) {
                 sha.update((byte) 0);
             } else {
@@ -152,7 +163,7 @@ public final class TableChecksum {
         return v;
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
