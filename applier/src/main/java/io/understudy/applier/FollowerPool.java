@@ -14,13 +14,17 @@ final class FollowerPool {
     }
 
     static HikariDataSource open(FollowerRef where, Endpoint endpoint, Dialect dialect) {
+        return open(where, endpoint, dialect, 2);
+    }
+
+    static HikariDataSource open(FollowerRef where, Endpoint endpoint, Dialect dialect, int size) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("understudy-" + where.name());
         config.setJdbcUrl(endpoint.url());
         config.setUsername(endpoint.user());
         config.setPassword(endpoint.password().reveal());
         config.setAutoCommit(false);
-        config.setMaximumPoolSize(2);
+        config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         if (dialect.connectionInitSql() != null) {

@@ -6,8 +6,10 @@ import picocli.CommandLine.Command;
 /** The {@code understudy} command. The only place that calls System.exit. */
 @Command(name = "understudy", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps follower databases in step with a MySQL/MariaDB leader (change data capture).",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 runtime failure or failed check, 2 usage or configuration error.",
+        subcommands = {RunCommand.class, CheckCommand.class, SnapshotCommand.class, StatusCommand.class, VerifyCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 runtime failure or failed check, 2 usage or configuration error,",
+                "3 verify found differences.",
                 "The demo (embedded servers, Sakila) is `bin/understudy demo`."})
 public final class Main {
     public static void main(String[] args) {

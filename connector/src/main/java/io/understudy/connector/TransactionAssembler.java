@@ -130,7 +130,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
             return;
         }
         if (!begun) {
-            handler.begin(pendingId);
+            handler.begin(pendingId, position(record.sourceOffset()));
             begun = true;
         }
         chunk.add(change);
@@ -149,7 +149,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
             throw new ReplicationException("TRUNCATE of " + change.table() + " at " + where(record) + " inside transaction "
                     + pendingId + " with rows; Understudy expects TRUNCATE to commit on its own");
         }
-        handler.begin(pendingId);
+        handler.begin(pendingId, position(record.sourceOffset()));
         begun = true;
         handler.changes(List.of(change));
         Struct source = ((Struct) record.value()).getStruct("source");
@@ -186,7 +186,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
         }
         resentTransactionId = null;
         if (!begun) {
-            handler.begin(id);
+            handler.begin(id, position);
             begun = true;
         }
         flush();

@@ -15,6 +15,16 @@ import java.util.List;
 public interface TransactionHandler {
     void begin(String transactionId) throws InterruptedException;
 
+    /**
+     * Like {@link #begin(String)}, also telling where the transaction starts in the leader's log: a position
+     * inside the transaction's own log range (for a binlog source, the offset of its first row event's
+     * transaction), so that every transaction committed before a log position P has {@code before < P} and
+     * every later one has {@code before >= P}. Sources call this form; the default ignores {@code before}.
+     */
+    default void begin(String transactionId, Position before) throws InterruptedException {
+        begin(transactionId);
+    }
+
     void changes(List<RowChange> changes) throws InterruptedException;
 
     void commit(Transaction transaction) throws InterruptedException;

@@ -8,6 +8,8 @@ import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
 import io.understudy.model.Transaction;
+import io.understudy.model.TransactionHandler;
+import io.understudy.snapshot.SnapshotFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -108,6 +110,7 @@ final class FollowerPipeline implements Runnable {
             if (stopped.getCount() == 0) {
                 return;
             }
+            TransactionHandler handler = SnapshotFilter.around(follower, clock, progress.wrap(applier, backoff::reset));
             Optional<String> stored = applier.storedPosition();
             Position resume;
             if (stored.isPresent()) {
@@ -120,7 +123,7 @@ final class FollowerPipeline implements Runnable {
             }
             progress.resumed(resume);
             log.info("follower {}: streaming from {}", follower.name(), resume.describe());
-            source.run(Optional.of(resume), progress.wrap(applier, backoff::reset));
+            source.run(Optional.of(resume), handler);
         } finally {
             current = null;
         }

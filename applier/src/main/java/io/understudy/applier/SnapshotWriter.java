@@ -1,0 +1,197 @@
+package io.understudy.applier;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.understudy.config.FollowerConfig;
+import io.understudy.model.Op;
+import io.understudy.model.Position;
+import io.understudy.model.Row;
+import io.understudy.model.RowChange;
+import io.understudy.model.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes a snapshot's copied rows to ONE follower: each chunk as multi-row upserts (the applier's statements
+ * and value conversion) in one follower transaction together with the table's row in
+ * {@code understudy.snapshot_progress}, so a follower's progress row always describes exactly the rows it holds.
+ *
+ * <p>Thread safety: {@link #writeChunk} and {@link #restartTable} may run concurrently for DIFFERENT tables
+ * (each call takes its own pooled connection); calls for one table must come from one thread at a time.
+ * Everything else is thread-safe.
+ */
+public final class SnapshotWriter implements AutoCloseable {
+    private static final String COLUMNS = "table_name, snapshot_position, snapshot_description, last_key,"
+            + " earlier_segments, rows_copied, state, updated_at";
+
+    private final FollowerRef where;
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final boolean replicaRole;
+    private final PositionStore positions;
+    private final Map<TableId, StatementWriter> writers = new ConcurrentHashMap<>();
+
+    private SnapshotWriter(FollowerRef where, HikariDataSource pool, Dialect dialect, Clock clock, boolean replicaRole) {
+        this.where = where;
+        this.pool = pool;
+        this.dialect = dialect;
+        this.clock = clock;
+        this.replicaRole = replicaRole;
+        this.positions = new PositionStore(where, dialect);
+    }
+
+    /**
+     * Opens a pool of {@code connections} to the follower and creates or upgrades Understudy's tables
+     * (position and snapshot progress).
+     *
+     * @throws io.understudy.model.RetriableException when the follower is unreachable
+     * @throws io.understudy.model.ReplicationException for what an operator must fix, saying what to do
+     */
+    public static SnapshotWriter open(FollowerConfig follower, int connections, Clock clock) {
+        FollowerRef where = FollowerRef.of(follower);
+        Dialect dialect = Dialect.of(follower.endpoint().kind());
+        HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect, Math.max(2, connections));
+        try {
+            new PositionStore(where, dialect).migrate(pool, follower.endpoint().user());
+            boolean replicaRole = dialect instanceof PostgresDialect && SessionProbe.replicaRoleAllowed(where, pool);
+            return new SnapshotWriter(where, pool, dialect, clock, replicaRole);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The follower's stored streaming position ({@link Position#encode()}), empty if none. */
+    public Optional<String> storedPosition() {
+        return inTransaction("read the stored position", c -> positions.read(c).map(PositionStore.Stored::encoded));
+    }
+
+    /** Records where streaming starts; fails if the follower already has a position. */
+    public void initializePosition(Position start) {
+        inTransaction("record start position " + start.describe(), c -> {
+            positions.initialize(c, start.encode(), start.describe(), clock.instant());
+            return null;
+        });
+    }
+
+    /** All rows of {@code understudy.snapshot_progress}. */
+    public List<SnapshotProgress> progress() {
+        return inTransaction("read understudy.snapshot_progress", c -> {
+            List<SnapshotProgress> result = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM understudy.snapshot_progress");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new SnapshotProgress(TableId.parse(rs.getString(1)), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getLong(6), "done".equals(rs.getString(7))));
+                }
+            }
+            return result;
+        });
+    }
+
+    /** Deletes every row of {@code table} on the follower and records {@code progress}, in one transaction. */
+    public void restartTable(SnapshotProgress progress) {
+        inTransaction("restart the copy of " + progress.table(), c -> {
+            FollowerTable table = new TableCatalog(where, dialect).table(c, progress.table());
+            StatementWriter.run(c, "DELETE FROM " + table.sqlName());
+            saveProgress(c, progress);
+            return null;
+        });
+    }
+
+    /** Records {@code progress} alone (for example a table that was found empty). */
+    public void saveProgress(SnapshotProgress progress) {
+        inTransaction("record snapshot progress of " + progress.table(), c -> {
+            saveProgress(c, progress);
+            return null;
+        });
+    }
+
+    /**
+     * Upserts {@code rows} (full leader row images identified by {@code keyColumns}) into the follower table
+     * and records {@code progress}, in one follower transaction.
+     */
+    public void writeChunk(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress) {
+        List<RowChange> changes = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            changes.add(new RowChange(table, Op.INSERT, null, row, keyColumns));
+        }
+        StatementWriter writer = writers.computeIfAbsent(table,
+                t -> new StatementWriter(where, dialect, new TableCatalog(where, dialect)));
+        String what = "snapshot chunk of " + table + " up to key " + progress.lastKey();
+        inTransaction("write " + what, c -> {
+            writer.write(c, ChangePlan.of(changes), what);
+            saveProgress(c, progress);
+            return null;
+        });
+    }
+
+    /** Deletes all snapshot progress rows (once streaming has passed every snapshot position). */
+    public void clearProgress() {
+        inTransaction("clear understudy.snapshot_progress", c -> {
+            StatementWriter.run(c, "DELETE FROM understudy.snapshot_progress");
+            return null;
+        });
+    }
+
+    private void saveProgress(Connection c, SnapshotProgress p) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM understudy.snapshot_progress WHERE table_name = ?")) {
+            del.setString(1, p.table().toString());
+            del.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO understudy.snapshot_progress (" + COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, p.table().toString());
+            ps.setString(2, p.position());
+            ps.setString(3, p.description());
+            ps.setString(4, p.lastKey());
+            ps.setString(5, p.earlierSegments());
+            ps.setLong(6, p.rowsCopied());
+            ps.setString(7, p.done() ? "done" : "copying");
+            dialect.setInstant(ps, 8, clock.instant());
+            ps.executeUpdate();
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            try {
+                if (dialect instanceof MySqlFamilyDialect) {
+                    // parallel tables write their progress rows into one table: without gap locks they never deadlock
+                    StatementWriter.run(c, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                }
+                String setup = dialect.transactionSetup(replicaRole);
+                if (setup != null) {
+                    StatementWriter.run(c, setup);
+                }
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw Failures.wrap(where, "cannot " + what, e, "Nothing of it was committed; run the snapshot again"
+                    + " once the follower is fixed, it resumes after the last committed chunk.");
+        }
+    }
+
+    /** Closes the pool; an open chunk transaction is rolled back. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

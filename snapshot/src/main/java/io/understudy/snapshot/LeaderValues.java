@@ -1,0 +1,135 @@
+package io.understudy.snapshot;
+
+import io.understudy.catalog.ColumnDef;
+import io.understudy.model.Bits;
+import io.understudy.model.Geometry;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Reads one leader column from a JDBC result set into the Java type the binlog capture produces for it (see
+ * {@link io.understudy.model.Row} and docs/capture.md), so the applier converts snapshot rows and streamed rows
+ * alike. The leader session must run with {@code time_zone = '+00:00'}. Stateless and thread-safe.
+ */
+final class LeaderValues {
+    private static final Set<String> INTEGERS = Set.of("tinyint", "smallint", "mediumint", "int", "integer", "bigint");
+    private static final Set<String> BINARY = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob");
+    private static final Set<String> GEOMETRY = Set.of("geometry", "point", "linestring", "polygon", "multipoint",
+            "multilinestring", "multipolygon", "geometrycollection", "geomcollection");
+
+    private LeaderValues() {
+    }
+
+    static boolean isInteger(ColumnDef c) {
+        return INTEGERS.contains(c.dataType());
+    }
+
+    /** The SELECT expression for this column (plain quoted name). */
+    static String select(ColumnDef c) {
+        return "`" + c.name().replace("`", "``") + "`";
+    }
+
+    static Object read(ResultSet rs, int index, ColumnDef c) throws SQLException {
+        String type = c.dataType();
+        if (isInteger(type)) {
+            return integer(rs, index, c);
+        }
+        if (BINARY.contains(type)) {
+            return rs.getBytes(index);
+        }
+        if (GEOMETRY.contains(type)) {
+            return geometry(rs.getBytes(index));
+        }
+        return switch (type) {
+            case "decimal", "numeric" -> rs.getBigDecimal(index);
+            case "float" -> nullable(rs, rs.getFloat(index));
+            case "double", "real" -> nullable(rs, rs.getDouble(index));
+            case "bit" -> bits(rs.getBytes(index), c.numericPrecision() == null ? 1 : c.numericPrecision());
+            case "date" -> rs.getObject(index, LocalDate.class);
+            case "datetime" -> rs.getObject(index, LocalDateTime.class);
+            case "timestamp" -> timestamp(rs.getObject(index, LocalDateTime.class));
+            case "time" -> time(rs.getString(index));
+            case "year" -> year(rs.getString(index));
+            default -> rs.getString(index); // char, varchar, text types, enum, set, MariaDB json
+        };
+    }
+
+    private static boolean isInteger(String type) {
+        return INTEGERS.contains(type);
+    }
+
+    private static Object integer(ResultSet rs, int index, ColumnDef c) throws SQLException {
+        if ("bigint".equals(c.dataType()) && c.unsigned()) {
+            BigDecimal d = rs.getBigDecimal(index);
+            return d == null ? null : d.toBigIntegerExact();
+        }
+        return nullable(rs, rs.getLong(index));
+    }
+
+    private static Object nullable(ResultSet rs, Object value) throws SQLException {
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Object bits(byte[] bigEndian, int length) {
+        if (bigEndian == null) {
+            return null;
+        }
+        if (length == 1) {
+            return bigEndian.length > 0 && bigEndian[bigEndian.length - 1] != 0;
+        }
+        StringBuilder sb = new StringBuilder(length);
+        for (int bit = length - 1; bit >= 0; bit--) {
+            int index = bigEndian.length - 1 - bit / 8;
+            sb.append(index >= 0 && (bigEndian[index] >> (bit % 8) & 1) == 1 ? '1' : '0');
+        }
+        return new Bits(sb.toString());
+    }
+
+    /** MariaDB's internal geometry format: 4-byte little-endian SRID, then WKB. */
+    private static Object geometry(byte[] internal) {
+        if (internal == null) {
+            return null;
+        }
+        if (internal.length < 4) {
+            throw new IllegalStateException("geometry value of " + internal.length + " bytes is too short");
+        }
+        int srid = ByteBuffer.wrap(internal, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return new Geometry(Arrays.copyOfRange(internal, 4, internal.length), srid);
+    }
+
+    private static Object timestamp(LocalDateTime utc) {
+        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
+    }
+
+    /** MySQL TIME text: [-]H+:MM:SS[.ffffff], possibly negative or beyond 24 hours. */
+    static Duration time(String text) {
+        if (text == null) {
+            return null;
+        }
+        boolean negative = text.startsWith("-");
+        String t = negative ? text.substring(1) : text;
+        String[] parts = t.split(":");
+        String[] seconds = parts[2].split("\\.");
+        long nanos = 0;
+        if (seconds.length > 1) {
+            String f = (seconds[1] + "000000000").substring(0, 9);
+            nanos = Long.parseLong(f);
+        }
+        Duration d = Duration.ofHours(Long.parseLong(parts[0])).plusMinutes(Long.parseLong(parts[1]))
+                .plusSeconds(Long.parseLong(seconds[0])).plusNanos(nanos);
+        return negative ? d.negated() : d;
+    }
+
+    private static Object year(String text) {
+        return text == null ? null : Long.parseLong(text.length() > 4 ? text.substring(0, 4) : text);
+    }
+}

@@ -1,0 +1,120 @@
+package io.understudy.snapshot;
+
+import io.understudy.catalog.FollowerSchema;
+import io.understudy.catalog.TableDef;
+import io.understudy.config.DatabaseKind;
+import io.understudy.model.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The follower DDL of a snapshot: tables (from {@link FollowerSchema}) and, on request, the leader's foreign keys
+ * between included tables. Foreign keys are added after the copy without checking existing rows (PostgreSQL
+ * {@code NOT VALID}, MariaDB/MySQL {@code foreign_key_checks=0}): tables are copied at different positions, so
+ * they agree with each other only once streaming has caught up. Stateless and thread-safe.
+ */
+final class SchemaStep {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaStep.class);
+
+    private SchemaStep() {
+    }
+
+    static List<String> tableDdl(Connection leader, List<TableDef> tables, DatabaseKind kind) throws SQLException {
+        List<String> ddl = new ArrayList<>();
+        for (TableDef t : tables) {
+            ddl.addAll(kind.isMySqlFamily() ? FollowerSchema.ddlFromShowCreate(t.id(), showCreate(leader, t.id()))
+                    : FollowerSchema.ddl(t, kind));
+        }
+        return ddl.stream().distinct().toList();
+    }
+
+    private static String showCreate(Connection leader, TableId id) throws SQLException {
+        try (Statement s = leader.createStatement();
+             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + mysql(id.schema()) + "." + mysql(id.table()))) {
+            rs.next();
+            return rs.getString(2);
+        }
+    }
+
+    static List<String> foreignKeyDdl(Connection leader, List<TableDef> tables, DatabaseKind kind) throws SQLException {
+        Set<TableId> included = tables.stream().map(TableDef::id).collect(Collectors.toSet());
+        List<String> ddl = new ArrayList<>();
+        String sql = "SELECT rc.CONSTRAINT_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, rc.UPDATE_RULE,"
+                + " rc.DELETE_RULE, k.COLUMN_NAME, k.REFERENCED_COLUMN_NAME"
+                + " FROM information_schema.REFERENTIAL_CONSTRAINTS rc JOIN information_schema.KEY_COLUMN_USAGE k"
+                + " ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA AND k.TABLE_NAME = rc.TABLE_NAME"
+                + " AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME"
+                + " WHERE rc.CONSTRAINT_SCHEMA = ? AND rc.TABLE_NAME = ? ORDER BY rc.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+        for (TableDef t : tables) {
+            Map<String, List<String[]>> keys = new LinkedHashMap<>();
+            try (PreparedStatement ps = leader.prepareStatement(sql)) {
+                ps.setString(1, t.id().schema());
+                ps.setString(2, t.id().table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.computeIfAbsent(rs.getString(1), n -> new ArrayList<>()).add(new String[] {
+                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)});
+                    }
+                }
+            }
+            keys.forEach((name, parts) -> {
+                TableId parent = new TableId(parts.get(0)[0], parts.get(0)[1]);
+                if (included.contains(parent)) {
+                    ddl.add(foreignKey(kind, t.id(), name, parent, parts));
+                }
+            });
+        }
+        return ddl;
+    }
+
+    private static String foreignKey(DatabaseKind kind, TableId child, String name, TableId parent, List<String[]> parts) {
+        String cols = parts.stream().map(p -> q(kind, p[4])).collect(Collectors.joining(", "));
+        String refs = parts.stream().map(p -> q(kind, p[5])).collect(Collectors.joining(", "));
+        return "ALTER TABLE " + q(kind, child.schema()) + "." + q(kind, child.table()) + " ADD CONSTRAINT "
+                + q(kind, name) + " FOREIGN KEY (" + cols + ") REFERENCES " + q(kind, parent.schema()) + "."
+                + q(kind, parent.table()) + " (" + refs + ") ON DELETE " + parts.get(0)[3] + " ON UPDATE "
+                + parts.get(0)[2] + (kind.isMySqlFamily() ? "" : " NOT VALID");
+    }
+
+    /** Runs the foreign key statements; one that exists already (a re-run) is reported and skipped. */
+    static void addForeignKeys(Connection follower, DatabaseKind kind, List<String> ddl) throws SQLException {
+        try (Statement s = follower.createStatement()) {
+            if (kind.isMySqlFamily()) {
+                s.execute("SET SESSION foreign_key_checks = 0");
+            }
+            for (String sql : ddl) {
+                try {
+                    s.execute(sql);
+                    if (!follower.getAutoCommit()) {
+                        follower.commit();
+                    }
+                } catch (SQLException e) {
+                    if (!follower.getAutoCommit()) {
+                        follower.rollback();
+                    }
+                    LOG.warn("foreign key not added ({}; SQLState {}): {}; it may exist already from an earlier run",
+                            e.getMessage(), e.getSQLState(), sql);
+                }
+            }
+        }
+    }
+
+    private static String q(DatabaseKind kind, String identifier) {
+        return kind.isMySqlFamily() ? mysql(identifier) : "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String mysql(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}

@@ -1,0 +1,240 @@
+package io.understudy.snapshot;
+
+import io.understudy.applier.SnapshotProgress;
+import io.understudy.applier.SnapshotWriter;
+import io.understudy.catalog.FollowerSchema;
+import io.understudy.catalog.LeaderCatalog;
+import io.understudy.catalog.TableDef;
+import io.understudy.config.DatabaseKind;
+import io.understudy.config.Endpoint;
+import io.understudy.config.FollowerConfig;
+import io.understudy.config.UnderstudyConfig;
+import io.understudy.connector.BinlogPositions;
+import io.understudy.model.BinlogPosition;
+import io.understudy.model.ReplicationException;
+import io.understudy.model.RetriableException;
+import io.understudy.model.TableId;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code understudy snapshot}: bootstraps one follower while the leader keeps taking writes. Creates the
+ * included tables, copies each inside its own consistent, lock-free leader snapshot (several tables at once),
+ * records each chunk with its progress on the follower, and finally stores the smallest snapshot position as
+ * the follower's streaming position; {@link SnapshotFilter} then skips what the copies already hold. An
+ * interrupted run continues after the last committed chunk. See docs/snapshot.md for why this has no gap and
+ * no duplicate. Only MariaDB leaders are supported. One {@link #run()} at a time; not thread-safe.
+ */
+public final class Snapshot {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshot.class);
+
+    private final UnderstudyConfig config;
+    private final FollowerConfig follower;
+    private final SnapshotOptions options;
+    private final Clock clock;
+    private final ProgressListener listener;
+
+    /** @throws IllegalArgumentException when the configuration has no follower called {@code followerName} */
+    public Snapshot(UnderstudyConfig config, String followerName, SnapshotOptions options, Clock clock,
+                    ProgressListener listener) {
+        this.config = config;
+        this.follower = config.follower(followerName).orElseThrow(() -> new IllegalArgumentException(
+                "no follower named '" + followerName + "' in the configuration; followers: "
+                        + config.followers().stream().map(FollowerConfig::name).toList()));
+        this.options = options;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public SnapshotResult run() throws InterruptedException {
+        Endpoint leader = config.leader();
+        if (leader.kind() != DatabaseKind.MARIADB) {
+            throw new ReplicationException("snapshot of a " + leader.kind().configName() + " leader is not supported yet:"
+                    + " it needs a consistent snapshot with its binlog position, which MariaDB reports"
+                    + " (binlog_snapshot_file/position) and MySQL does not. Bootstrap the follower by other means");
+        }
+        DatabaseKind kind = follower.endpoint().kind();
+        List<TableDef> tables;
+        Map<TableId, Long> estimates;
+        List<String> ddl;
+        List<String> foreignKeys;
+        try (Connection l = connect(leader, "leader")) {
+            tables = LeaderCatalog.tables(l, config.capture().filter());
+            requireKeys(tables);
+            estimates = estimates(l);
+            ddl = SchemaStep.tableDdl(l, tables, kind);
+            foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, kind) : List.of();
+            if (options.dryRun()) {
+                List<String> all = new ArrayList<>(ddl);
+                all.addAll(foreignKeys);
+                return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "");
+            }
+            try (Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
+                FollowerSchema.create(l, f, kind, config.capture().filter());
+            }
+        } catch (SQLException e) {
+            throw new RetriableException("reading the leader's catalog at " + leader.describe() + " failed: "
+                    + e.getMessage(), e);
+        }
+        return copy(tables, estimates, ddl, foreignKeys);
+    }
+
+    private SnapshotResult copy(List<TableDef> tables, Map<TableId, Long> estimates, List<String> ddl,
+                                List<String> foreignKeys) throws InterruptedException {
+        long started = System.nanoTime();
+        try (SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
+            Map<TableId, SnapshotProgress> progress = new HashMap<>();
+            writer.progress().forEach(p -> progress.put(p.table(), p));
+            var stored = writer.storedPosition();
+            if (stored.isPresent()) {
+                if (!progress.isEmpty() && progress.values().stream().allMatch(SnapshotProgress::done)) {
+                    LOG.info("follower '{}': the snapshot finished earlier; streaming continues from its stored position",
+                            follower.name());
+                    return new SnapshotResult(follower.name(), ddl, progress.size(), 0, 0, Duration.ZERO,
+                            BinlogPositions.decode(stored.get()).describe());
+                }
+                throw new ReplicationException("follower '" + follower.name() + "' already streams (stored position "
+                        + BinlogPositions.decode(stored.get()).describe() + "); a snapshot only bootstraps a follower"
+                        + " without one. To re-snapshot it, stop Understudy, empty its tables and delete the rows of"
+                        + " understudy.applied_position and understudy.snapshot_progress");
+            }
+            AtomicLong rows = new AtomicLong();
+            AtomicLong bytes = new AtomicLong();
+            ProgressListener counting = counting(rows, bytes);
+            List<SnapshotProgress> finished = copyAll(tables, estimates, progress, writer, counting);
+            BinlogPosition start = finished.stream().map(Cutoffs::of).map(Cutoffs::min)
+                    .min(BinlogPositions.ORDER).orElseGet(() -> currentPosition());
+            writer.initializePosition(start);
+            addForeignKeys(foreignKeys);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            LOG.info("follower '{}': snapshot complete: {} tables, {} rows in {} s; `understudy run` streams from {}",
+                    follower.name(), tables.size(), rows.get(), elapsed.toSeconds(), start.describe());
+            return new SnapshotResult(follower.name(), ddl, tables.size(), rows.get(), bytes.get(), elapsed,
+                    start.describe());
+        }
+    }
+
+    private List<SnapshotProgress> copyAll(List<TableDef> tables, Map<TableId, Long> estimates,
+                                           Map<TableId, SnapshotProgress> progress, SnapshotWriter writer,
+                                           ProgressListener counting) throws InterruptedException {
+        List<TableDef> order = new ArrayList<>(tables);
+        order.sort(Comparator.comparingLong((TableDef t) -> estimates.getOrDefault(t.id(), 0L)).reversed());
+        ExecutorService pool = Executors.newFixedThreadPool(options.parallel(), r -> new Thread(r, "snapshot-copy"));
+        try {
+            List<Future<SnapshotProgress>> futures = new ArrayList<>();
+            for (TableDef t : order) {
+                TableCopy copy = new TableCopy(t, estimates.getOrDefault(t.id(), 0L), progress.get(t.id()),
+                        config.leader(), writer, options.chunkSize(), counting);
+                futures.add(pool.submit(copy::run));
+            }
+            List<SnapshotProgress> done = new ArrayList<>();
+            for (Future<SnapshotProgress> f : futures) {
+                done.add(result(f));
+            }
+            return done;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static SnapshotProgress result(Future<SnapshotProgress> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("snapshot copy failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private ProgressListener counting(AtomicLong rows, AtomicLong bytes) {
+        return new ProgressListener() {
+            private final Map<TableId, Long> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+            @Override
+            public void started(TableId table, long estimatedRows, long alreadyCopied, boolean resumed) {
+                last.put(table, alreadyCopied);
+                listener.started(table, estimatedRows, alreadyCopied, resumed);
+            }
+
+            @Override
+            public void chunk(TableId table, long rowsCopied, long chunkBytes) {
+                Long before = last.put(table, rowsCopied);
+                rows.addAndGet(rowsCopied - (before == null ? 0 : before));
+                bytes.addAndGet(chunkBytes);
+                listener.chunk(table, rowsCopied, chunkBytes);
+            }
+
+            @Override
+            public void done(TableId table, long rowsCopied) {
+                listener.done(table, rowsCopied);
+            }
+        };
+    }
+
+    private BinlogPosition currentPosition() {
+        try (ConsistentRead read = ConsistentRead.open(config.leader())) {
+            return read.position();
+        }
+    }
+
+    private void addForeignKeys(List<String> foreignKeys) {
+        if (foreignKeys.isEmpty()) {
+            return;
+        }
+        try (Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
+            SchemaStep.addForeignKeys(f, follower.endpoint().kind(), foreignKeys);
+        } catch (SQLException e) {
+            throw new ReplicationException("adding foreign keys on follower '" + follower.name() + "' failed: "
+                    + e.getMessage() + "; the data is copied and streaming can start; add them by hand", e);
+        }
+    }
+
+    private static void requireKeys(List<TableDef> tables) {
+        for (TableDef t : tables) {
+            if (t.primaryKey().isEmpty()) {
+                throw new ReplicationException("table " + t.id() + " has no primary key; the snapshot copies tables in"
+                        + " key order and needs one. Add a primary key or exclude the table");
+            }
+        }
+    }
+
+    private Map<TableId, Long> estimates(Connection l) throws SQLException {
+        Map<TableId, Long> result = new HashMap<>();
+        try (PreparedStatement ps = l.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM"
+                + " information_schema.TABLES WHERE TABLE_ROWS IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                result.put(new TableId(rs.getString(1), rs.getString(2)), rs.getLong(3));
+            }
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    private static Connection connect(Endpoint endpoint, String role) {
+        try {
+            return DriverManager.getConnection(endpoint.url(), endpoint.user(), endpoint.password().reveal());
+        } catch (SQLException e) {
+            throw new RetriableException("cannot connect to " + role + " " + endpoint.describe() + ": " + e.getMessage()
+                    + "; check that it runs and that the user and password are right", e);
+        }
+    }
+}
