@@ -83,6 +83,12 @@ class SnapshotIT extends ClusterTest {
                 writers.close();
                 assertThat(failure.get()).as("big table load").isNull();
                 cluster.assertFollowersEqual(Duration.ofSeconds(180), "sakila.*", "big.*");
+                // and `understudy verify` agrees, chunk by chunk, while the daemon still runs
+                Path dir = Files.createTempDirectory("snapshot-verify");
+                Path file = dir.resolve("understudy.yaml");
+                Files.writeString(file, cluster.yaml(List.of("sakila.*", "big.*"), 0));
+                assertThat(DaemonProcess.runToEnd(dir.resolve("verify.log"), cluster.environment(),
+                        "verify", "--config", file.toString())).as("verify exit code").isZero();
             }
         } finally {
             loading.set(false);
@@ -97,6 +103,15 @@ class SnapshotIT extends ClusterTest {
         String yaml = Arrays.stream(cluster.yaml(List.of("big2.*"), 0).split("\n"))
                 .filter(l -> !l.contains("name: maria")).collect(Collectors.joining("\n"));
         Files.writeString(config, yaml + "\n");
+        Path dryRun = dir.resolve("dry-run.log");
+        assertThat(DaemonProcess.runToEnd(dryRun, cluster.environment(),
+                "snapshot", "--config", config.toString(), "--follower", "pg", "--dry-run")).isZero();
+        assertThat(Files.readString(dryRun)).contains("CREATE TABLE");
+        try (Connection c = cluster.postgres.connect(null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'big2'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("--dry-run writes nothing").isZero();
+        }
         Path log = dir.resolve("snapshot.log");
         AtomicBoolean loading = new AtomicBoolean(true);
         AtomicReference<Throwable> failure = new AtomicReference<>();
