@@ -40,15 +40,18 @@ final class LeaderColumns {
         String full = base + (length != null && !TEMPORAL.contains(base) ? "(" + length
                 + (c.scale() != null && base.equals("decimal") ? "," + c.scale() : "") + ")" : "")
                 + (unsigned ? " unsigned" : "");
-        Long chars = CHARS.contains(base) ? Long.valueOf(length == null ? 1 : length) : null;
-        Integer precision = base.equals("decimal") ? (length == null ? 10 : length)
-                : base.equals("bit") ? (length == null ? 1 : length) : null;
-        Integer scale = base.equals("decimal") ? (c.scale() == null ? 0 : c.scale()) : null;
-        Integer fsp = TEMPORAL.contains(base) ? (length == null ? 0 : length) : null;
+        Long chars = CHARS.contains(base) ? Long.valueOf(orElse(length, 1)) : null;
+        Integer precision = base.equals("decimal") ? orElse(length, 10) : base.equals("bit") ? orElse(length, 1) : null;
+        Integer scale = base.equals("decimal") ? orElse(c.scale(), 0) : null;
+        Integer fsp = TEMPORAL.contains(base) ? orElse(length, 0) : null;
         if (base.equals("bit") && length == null) {
             full = "bit(1)";
         }
         return new ColumnDef(c.name(), base, full, c.nullable(), chars, precision, scale, fsp, null, c.autoIncrement());
+    }
+
+    private static Integer orElse(Integer value, int fallback) {
+        return value == null ? Integer.valueOf(fallback) : value;
     }
 
     /**
