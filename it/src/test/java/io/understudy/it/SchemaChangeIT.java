@@ -34,6 +34,10 @@ class SchemaChangeIT extends ClusterTest {
              Load load = new Load()) {
             daemon.start();
             awaitStreaming(daemon);
+            // a new follower's reader takes its first schema history from the leader's catalog when it connects:
+            // let it connect before any DDL (see docs/capture.md)
+            cluster.leader.execute(null, "INSERT INTO ddl.t VALUES (100, 100, 'first')");
+            await().atMost(Duration.ofSeconds(60)).until(() -> daemon.states().stream().allMatch(s -> s.transactions() >= 1));
             load.start();
             cluster.leader.execute(null,
                     "CREATE TABLE ddl.fresh (id INT PRIMARY KEY, name VARCHAR(20))",
@@ -77,8 +81,9 @@ class SchemaChangeIT extends ClusterTest {
         try (Daemon daemon = new Daemon(cluster.config(List.of("ddlfk.*")), Clock.systemUTC())) {
             daemon.start();
             awaitStreaming(daemon);
-            cluster.leader.execute(null, "INSERT INTO ddlfk.p VALUES (1)",
-                    "ALTER TABLE ddlfk.c ADD CONSTRAINT fk_p FOREIGN KEY (p) REFERENCES ddlfk.p (id)",
+            cluster.leader.execute(null, "INSERT INTO ddlfk.p VALUES (1)");
+            await().atMost(Duration.ofSeconds(60)).until(() -> daemon.states().stream().allMatch(s -> s.transactions() >= 1));
+            cluster.leader.execute(null, "ALTER TABLE ddlfk.c ADD CONSTRAINT fk_p FOREIGN KEY (p) REFERENCES ddlfk.p (id)",
                     "INSERT INTO ddlfk.c VALUES (1, 1)");
             await().atMost(Duration.ofSeconds(60)).until(() -> state(daemon, "pg").phase() == FollowerState.Phase.FAILED);
             String error = state(daemon, "pg").error();
