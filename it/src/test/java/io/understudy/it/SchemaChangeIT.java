@@ -62,6 +62,9 @@ class SchemaChangeIT extends ClusterTest {
             cluster.postgres.start();
             load.stopAndAwait();
             assertThat(load.rows()).isPositive();
+            // the checksum comparison needs the follower tables: wait until the restarted follower created them
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+                    .until(() -> !columns(cluster.postgres, "renamed").isEmpty());
             cluster.assertFollowersEqual(Duration.ofSeconds(120), "ddl.*");
             assertThat(daemon.states()).allSatisfy(s -> assertThat(s.phase()).isEqualTo(FollowerState.Phase.STREAMING));
         }
