@@ -5,6 +5,7 @@ import io.understudy.config.FollowerConfig;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RowChange;
+import io.understudy.model.SchemaChange;
 import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
 import java.sql.Connection;
@@ -46,6 +47,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     private final PositionStore positions;
     private final TableCatalog catalog;
     private final StatementWriter writer;
+    private final SchemaChangeWriter ddl;
     private final boolean replicaRole;
     private final List<RowChange> buffer = new ArrayList<>();
     private Connection tx;
@@ -64,6 +66,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         this.positions = new PositionStore(where, dialect);
         this.catalog = new TableCatalog(where, dialect);
         this.writer = new StatementWriter(where, dialect, catalog);
+        this.ddl = new SchemaChangeWriter(where, dialect, positions);
         this.status = new ApplierStatus(where.name(), null, null, null, null, 0, 0);
     }
 
@@ -166,6 +169,25 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         status = new ApplierStatus(where.name(), transaction.id(), transaction.position().describe(),
                 transaction.commitTime(), appliedAt, transactions, rows);
         release();
+    }
+
+    /**
+     * Applies a leader DDL statement and stores the position after it; see {@link SchemaChangeWriter} for what
+     * each follower kind does and where the step is not atomic (MariaDB/MySQL).
+     *
+     * @throws io.understudy.model.UnsupportedSchemaChangeException when a PostgreSQL follower cannot take it
+     */
+    @Override
+    public void schemaChange(SchemaChange change) {
+        if (tx != null) {
+            throw SchemaChangeWriter.notInTransaction(where, txId);
+        }
+        Instant appliedAt = clock.instant();
+        ddl.apply(pool, change, dialect.transactionSetup(replicaRole), appliedAt);
+        catalog.clear(); // table definitions changed
+        transactions++;
+        status = new ApplierStatus(where.name(), change.id(), change.position().describe(), change.commitTime(),
+                appliedAt, transactions, rows);
     }
 
     @Override

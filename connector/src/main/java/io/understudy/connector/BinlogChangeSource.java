@@ -33,15 +33,15 @@ import org.slf4j.LoggerFactory;
  * A transaction's position is Debezium's source offset of its END record as JSON; resuming from it makes
  * Debezium re-read that transaction with all its events skipped, and the empty re-send is dropped here.
  *
- * <p><b>Schema.</b> Each start rebuilds the table schemas from the leader's <em>current</em> catalog
- * ({@code snapshot.mode=recovery}, memory schema history). This is only correct when no DDL ran on a
- * captured table between the resume position and now; DDL on a replicated table is refused
- * ({@link DdlRefusedException}) so that this holds while Understudy runs. A follower that was stopped
- * while DDL ran on the leader fails at start with a message saying so.
+ * <p><b>Schema.</b> With a follower given, Debezium's schema history lives on that follower
+ * ({@link FollowerSchemaHistory}): the first start takes the leader's current catalog, later starts recover the
+ * history up to the resume position, so rows logged before a DDL decode with the structure they were written
+ * with. Without one, each start rebuilds the schemas from the leader's current catalog. DDL on a replicated
+ * table goes to {@link TransactionHandler#schemaChange} between transactions.
  *
  * <p><b>Refusals.</b> A leader without binlog_format=ROW and binlog_row_image=FULL; a transaction whose rows
  * were logged as statements (detected by reading the leader's binlog when Debezium delivers an empty
- * transaction); DDL on a replicated table; a table without primary key and without configured key columns.
+ * transaction); a table without primary key and without configured key columns.
  *
  * <p><b>Threads.</b> {@link #run} may be called once; {@link #close()} and {@link #currentPosition()} are
  * thread-safe. The handler is called from one engine thread.
@@ -54,14 +54,33 @@ public final class BinlogChangeSource implements ChangeSource {
     private final Endpoint leader;
     private final CaptureConfig capture;
     private final Clock clock;
+    private final Optional<Endpoint> historyOn;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object engineLock = new Object();
     private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private boolean engineCloseIssued;
 
-    /** No I/O here. {@code name} distinguishes engines (one per follower) and must be unique in the process. */
+    /**
+     * A source whose table schemas are rebuilt from the leader's current catalog at each start (memory history):
+     * right only when no DDL ran on a captured table between the resume position and now. For status look-ups
+     * and tests; the daemon keeps the history on the follower. No I/O here. {@code name} distinguishes engines
+     * (one per follower) and must be unique in the process.
+     */
     public BinlogChangeSource(String name, Endpoint leader, CaptureConfig capture, Clock clock) {
+        this(name, leader, capture, Optional.empty(), clock);
+    }
+
+    /**
+     * A source that keeps Debezium's schema history on {@code follower} ({@link FollowerSchemaHistory}; the
+     * table {@code understudy.schema_history} must exist, the applier's migration creates it). No I/O here.
+     */
+    public BinlogChangeSource(String name, Endpoint leader, CaptureConfig capture, Endpoint follower, Clock clock) {
+        this(name, leader, capture, Optional.of(follower), clock);
+    }
+
+    private BinlogChangeSource(String name, Endpoint leader, CaptureConfig capture, Optional<Endpoint> historyOn, Clock clock) {
+        this.historyOn = historyOn;
         this.name = Objects.requireNonNull(name, "name");
         this.leader = Objects.requireNonNull(leader, "leader");
         this.capture = Objects.requireNonNull(capture, "capture");
@@ -106,7 +125,7 @@ public final class BinlogChangeSource implements ChangeSource {
                 return;
             }
             engine = DebeziumEngine.create(Connect.class)
-                    .using(EngineProperties.build(name, leader, capture, start.encode()))
+                    .using(engineProperties(start))
                     .notifying(assembler)
                     .using((success, message, error) -> {
                         engineError.set(error);
@@ -128,6 +147,18 @@ public final class BinlogChangeSource implements ChangeSource {
         }
         assembler.abortOpen();
         rethrow(assembler.failure(), engineError.get());
+    }
+
+    private java.util.Properties engineProperties(BinlogPosition start) {
+        if (historyOn.isEmpty()) {
+            return EngineProperties.build(name, leader, capture, start.encode());
+        }
+        Endpoint follower = historyOn.get();
+        boolean exists = FollowerSchemaHistory.hasRecords(follower.url(), follower.user(), follower.password().reveal(),
+                follower.describe());
+        LOG.info("capture {}: schema history on follower {} {}", name, follower.describe(),
+                exists ? "recovered up to the resume position" : "is empty; taken from the leader's current catalog");
+        return EngineProperties.build(name, leader, capture, start.encode(), follower, exists);
     }
 
     private void awaitEngine(CountDownLatch done) throws InterruptedException {

@@ -1,7 +1,7 @@
 package io.understudy.connector;
 
 import io.understudy.model.Position;
-import io.understudy.model.ReplicationException;
+import io.understudy.model.UnsupportedSchemaChangeException;
 
 /**
  * The leader ran DDL on a replicated table. Nothing after the DDL was delivered. Once the operator has
@@ -9,16 +9,8 @@ import io.understudy.model.ReplicationException;
  * {@link #resumeAfterDdl()} as the follower's position and continues right after the DDL (the schema is
  * rebuilt from the leader's current catalog).
  */
-public final class DdlRefusedException extends ReplicationException {
-    private final transient Position resumeAfterDdl;
-
+public final class DdlRefusedException extends UnsupportedSchemaChangeException {
     public DdlRefusedException(String message, Position resumeAfterDdl) {
-        super(message);
-        this.resumeAfterDdl = resumeAfterDdl;
-    }
-
-    /** The position just after the refused DDL statement. */
-    public Position resumeAfterDdl() {
-        return resumeAfterDdl;
+        super(message, resumeAfterDdl);
     }
 }

@@ -38,7 +38,33 @@ final class EngineProperties {
         return re.toString();
     }
 
+    /** With memory schema history rebuilt from the leader's current catalog at each start. */
     static Properties build(String name, Endpoint leader, CaptureConfig capture, String resumeOffsetJson) {
+        Properties p = common(name, leader, capture, resumeOffsetJson);
+        p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
+        p.setProperty("snapshot.mode", "recovery");
+        return p;
+    }
+
+    /**
+     * With schema history kept on the follower ({@link FollowerSchemaHistory}): an empty history is filled from
+     * the leader's current catalog ({@code recovery}); otherwise it is recovered up to the resume offset and no
+     * snapshot is taken ({@code no_data} with an offset present).
+     */
+    static Properties build(String name, Endpoint leader, CaptureConfig capture, String resumeOffsetJson,
+                            Endpoint follower, boolean historyExists) {
+        Properties p = common(name, leader, capture, resumeOffsetJson);
+        p.setProperty("schema.history.internal", FollowerSchemaHistory.class.getName());
+        p.setProperty(FollowerSchemaHistory.PREFIX + "url", follower.url());
+        p.setProperty(FollowerSchemaHistory.PREFIX + "user", follower.user());
+        p.setProperty(FollowerSchemaHistory.PREFIX + "password", follower.password().reveal());
+        p.setProperty(FollowerSchemaHistory.PREFIX + "where", follower.describe());
+        p.setProperty(FollowerSchemaHistory.PREFIX + "resume.offset", resumeOffsetJson);
+        p.setProperty("snapshot.mode", historyExists ? "no_data" : "recovery");
+        return p;
+    }
+
+    private static Properties common(String name, Endpoint leader, CaptureConfig capture, String resumeOffsetJson) {
         Properties p = new Properties();
         p.setProperty("name", name);
         p.setProperty("connector.class", leader.kind() == DatabaseKind.MYSQL
@@ -55,9 +81,6 @@ final class EngineProperties {
         p.setProperty("database.server.id", Integer.toString(capture.serverId()));
         // TLS to the leader is not configurable yet; the two connectors spell "off" differently.
         p.setProperty("database.ssl.mode", leader.kind() == DatabaseKind.MYSQL ? "disabled" : "disable");
-        // Rebuilt from the leader's catalog at every start; see BinlogChangeSource (DDL is refused).
-        p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
-        p.setProperty("snapshot.mode", "recovery");
         p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("skipped.operations", "none");

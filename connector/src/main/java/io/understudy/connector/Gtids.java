@@ -29,7 +29,9 @@ final class Gtids {
         for (String entry : gtids.split(",")) {
             String e = entry.trim();
             if (e.startsWith(domain)) {
-                entries.add(gtid);
+                if (!replaced) {
+                    entries.add(gtid); // a domain can list several server ids; the new GTID supersedes them all
+                }
                 replaced = true;
             } else if (!e.isEmpty()) {
                 entries.add(e);

@@ -6,6 +6,7 @@ import io.understudy.config.TableFilter;
 import io.understudy.model.BinlogPosition;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RowChange;
+import io.understudy.model.SchemaChange;
 import io.understudy.model.TableId;
 import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
@@ -13,9 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -23,15 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Streams Debezium records into {@link TransactionHandler} calls: BEGIN opens a transaction lazily (only
- * once it has a row, so DDL transactions, which get no END, never reach the handler), rows go out in
- * chunks, END commits with the END record's offset as the position.
+ * once it has a row, so DDL transactions, which get no END, never open one), rows go out in chunks, END commits
+ * with the END record's offset as the position. DDL on a replicated table goes to
+ * {@link TransactionHandler#schemaChange} between transactions.
  *
  * <p>Called by one engine thread at a time; {@link #abortOpen()} must only be called after the engine stopped.
  */
 final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
     private static final int CHUNK = 1000;
-    private static final Pattern TABLE_ID = Pattern.compile("\"([^\"]+)\"\\.\"([^\"]+)\"");
 
     private final TransactionHandler handler;
     private final TableFilter filter;
@@ -203,29 +201,26 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
         chunk.clear();
     }
 
-    private void schemaChange(SourceRecord record, Struct value) {
+    /**
+     * DDL is a barrier: the previous transaction was committed at its END, and the statement has no END of
+     * its own, so it goes to the handler on its own, positioned right after the statement.
+     */
+    private void schemaChange(SourceRecord record, Struct value) throws InterruptedException {
         String ddl = value.getString("ddl");
-        List<TableId> tables = changedTables(value);
+        List<TableId> tables = SchemaChanges.tables(value);
         if (tables.stream().noneMatch(filter::includes)) {
             LOG.debug("ignoring DDL on tables not replicated: {}", ddl);
+            reset();
             return;
         }
-        BinlogPosition after = afterStatement(record);
-        throw new DdlRefusedException("DDL is not supported yet: " + abbreviate(ddl) + " at " + after + " on leader "
-                + leader.leader().host() + ":" + leader.leader().port() + "; apply the same change on each follower by hand, "
-                + "then restart with: understudy run --config FILE --skip-ddl-at '" + after.describe() + "'", after);
-    }
-
-    private static List<TableId> changedTables(Struct value) {
-        List<TableId> tables = new ArrayList<>();
-        List<Object> changes = value.schema().field("tableChanges") == null ? List.of() : value.getArray("tableChanges");
-        for (Object change : Objects.requireNonNullElse(changes, List.of())) {
-            Matcher m = TABLE_ID.matcher(((Struct) change).getString("id"));
-            if (m.find()) {
-                tables.add(new TableId(m.group(1), m.group(2)));
-            }
+        if (begun) {
+            throw new ReplicationException("DDL " + abbreviate(ddl) + " at " + where(record) + " inside transaction "
+                    + pendingId + " with rows; Understudy expects DDL to commit on its own");
         }
-        return tables;
+        SchemaChange change = SchemaChanges.convert(value, filter, pendingId, afterStatement(record));
+        LOG.info("leader DDL at {}: {}", change.position().describe(), abbreviate(ddl));
+        handler.schemaChange(change);
+        reset();
     }
 
     /** Aborts the transaction in flight, if any. Only after the engine thread stopped calling this object. */

@@ -13,6 +13,7 @@ class GtidsTest {
         assertThat(Gtids.plus("0-1-19,1-2-5", "0-1-20")).isEqualTo("0-1-20,1-2-5");
         assertThat(Gtids.plus("1-2-5", "0-1-20")).isEqualTo("1-2-5,0-1-20");
         assertThat(Gtids.plus(null, "0-1-1")).isEqualTo("0-1-1");
+        assertThat(Gtids.plus("0-1-19,0-2-7,1-2-5", "0-1-20")).isEqualTo("0-1-20,1-2-5");
     }
 
     @Test

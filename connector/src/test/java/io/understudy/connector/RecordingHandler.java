@@ -1,6 +1,7 @@
 package io.understudy.connector;
 
 import io.understudy.model.RowChange;
+import io.understudy.model.SchemaChange;
 import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ final class RecordingHandler implements TransactionHandler {
 
     final List<Committed> committed = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
+    final List<SchemaChange> schemaChanges = new CopyOnWriteArrayList<>();
     private String open;
     private List<RowChange> pending = new ArrayList<>();
 
@@ -51,6 +53,17 @@ final class RecordingHandler implements TransactionHandler {
         calls.add("abort " + open);
         open = null;
         pending = new ArrayList<>();
+    }
+
+    /** Records the change, then refuses it as a handler without DDL support does. */
+    @Override
+    public void schemaChange(SchemaChange change) throws InterruptedException {
+        if (open != null) {
+            throw new AssertionError("DDL while " + open + " is open");
+        }
+        schemaChanges.add(change);
+        calls.add("ddl " + change.ddl());
+        TransactionHandler.super.schemaChange(change);
     }
 
     /** Committed transactions that carried rows. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.understudy.config.CaptureConfig;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
+import io.understudy.model.SchemaChange;
+import io.understudy.model.UnsupportedSchemaChangeException;
 import io.understudy.model.TableId;
 import io.understudy.servers.DatabaseServer;
 import io.understudy.servers.EmbeddedMariaDb;
@@ -94,24 +96,33 @@ class RefusalTest {
     }
 
     @Test
-    void refusesDdlOnAReplicatedTableAndResumesAfterItWhenTold() throws Exception {
+    void deliversDdlBetweenTransactionsWithTheNewStructureAndResumesAfterARefusal() throws Exception {
         leader.execute("", "CREATE DATABASE ddl_db", "CREATE TABLE ddl_db.t (id INT PRIMARY KEY)");
         CaptureConfig config = Capture.config(List.of("ddl_db.*"), List.of(), Map.of());
-        DdlRefusedException refused;
+        UnsupportedSchemaChangeException refused;
         try (Capture capture = Capture.start("ddl", leader, config, Optional.of(now(config)))) {
             leader.execute("ddl_db", "INSERT INTO t VALUES (1)");
             capture.awaitRows(1); // the engine streams: the DDL below is not part of its start-up schema
-            leader.execute("ddl_db", "ALTER TABLE t ADD COLUMN v INT", "INSERT INTO t VALUES (2, 2)");
-            Throwable failure = capture.failure();
-            assertThat(failure).isInstanceOf(DdlRefusedException.class)
-                    .hasMessageContaining("DDL is not supported yet: ALTER TABLE t ADD COLUMN v INT")
-                    .hasMessageContaining("apply the same change on each follower by hand").hasMessageContaining("--skip-ddl-at");
+            leader.execute("ddl_db", "ALTER TABLE t ADD COLUMN v BIGINT UNSIGNED NOT NULL DEFAULT 3", "INSERT INTO t VALUES (2, 2)");
+            Throwable failure = capture.failure(); // RecordingHandler keeps the default: it refuses DDL
+            assertThat(failure).isInstanceOf(UnsupportedSchemaChangeException.class)
+                    .hasMessageContaining("ALTER TABLE t ADD COLUMN v").hasMessageContaining("--skip-ddl-at");
             assertThat(capture.handler.withRows()).hasSize(1);
-            refused = (DdlRefusedException) failure;
+            refused = (UnsupportedSchemaChangeException) failure;
+            SchemaChange change = capture.handler.schemaChanges.get(0);
+            assertThat(change.database()).isEqualTo("ddl_db");
+            assertThat(change.tables()).singleElement().satisfies(t -> {
+                assertThat(t.kind()).isEqualTo(SchemaChange.Kind.ALTER);
+                assertThat(t.primaryKey()).containsExactly("id");
+                assertThat(t.columns()).extracting(SchemaChange.ColumnSpec::name).containsExactly("id", "v");
+                assertThat(t.columns().get(1).typeName()).isEqualTo("BIGINT UNSIGNED");
+                assertThat(t.columns().get(1).nullable()).isFalse();
+                assertThat(t.columns().get(1).defaultValue()).isEqualTo("3");
+            });
         }
         try (Capture capture = Capture.start("ddl-after", leader, config, Optional.of(refused.resumeAfterDdl()))) {
             var tx = capture.awaitRows(1).get(0);
-            assertThat(tx.changes().get(0).after().asMap()).isEqualTo(Map.of("id", 2L, "v", 2L));
+            assertThat(tx.changes().get(0).after().asMap()).isEqualTo(Map.of("id", 2L, "v", java.math.BigInteger.TWO));
         }
     }
 

@@ -121,14 +121,19 @@ final class Cluster implements AutoCloseable {
         return DatabaseKind.valueOf(server.kind().toUpperCase(Locale.ROOT));
     }
 
-    /** Waits until every follower equals the leader on the given tables, by checksum; fails otherwise. */
+    /**
+     * Waits until every follower equals the leader on the given tables, by checksum; fails otherwise, after
+     * comparing every follower, so a failure shows whether one follower kind or all of them differ.
+     */
     void assertFollowersEqual(Duration timeout, String... patterns) throws Exception {
         TableFilter filter = new TableFilter(List.of(patterns), List.of());
+        org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
         for (DatabaseServer f : followers()) {
             DemoComparison.Result r = DemoComparison.awaitEqual(leader, f, filter, timeout);
-            assertThat(r.tables()).as("tables compared on %s", f.kind()).isNotEmpty();
-            assertThat(r.tables()).as("leader vs %s follower", f.kind()).allMatch(DemoComparison.TableResult::equal);
+            softly.assertThat(r.tables()).as("tables compared on %s", f.kind()).isNotEmpty();
+            softly.assertThat(r.tables()).as("leader vs %s follower", f.kind()).allMatch(DemoComparison.TableResult::equal);
         }
+        softly.assertAll();
     }
 
     @Override

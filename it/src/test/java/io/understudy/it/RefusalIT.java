@@ -98,7 +98,7 @@ class RefusalIT extends ClusterTest {
     }
 
     @Test
-    void ddlAndTablesWithoutKeysStopTheFollowerWithTheStatementAndPosition() throws Exception {
+    void unsupportedDdlAndTablesWithoutKeysStopTheFollowerWithTheStatementAndPosition() throws Exception {
         cluster.leader.execute(null, "CREATE DATABASE ddl", "CREATE TABLE ddl.t (id INT PRIMARY KEY, v INT)");
         cluster.createFollowerTables("ddl.*");
         String skip;
@@ -106,21 +106,16 @@ class RefusalIT extends ClusterTest {
             daemon.start();
             awaitStreaming(daemon);
             cluster.leader.execute(null, "INSERT INTO ddl.t VALUES (1, 1)");
-            // the reader rebuilds table schemas from the leader's catalog when it connects: let it connect first
             await().atMost(Duration.ofSeconds(30)).until(() -> daemon.states().stream().allMatch(s -> s.transactions() >= 1));
-            cluster.leader.execute(null, "ALTER TABLE ddl.t ADD COLUMN w INT", "INSERT INTO ddl.t VALUES (2, 2, 2)");
-            await().atMost(Duration.ofSeconds(30)).until(() -> daemon.states().stream()
-                    .allMatch(s -> s.phase() == FollowerState.Phase.FAILED));
-            assertThat(daemon.states()).allSatisfy(s -> assertThat(s.error()).contains("ALTER TABLE").contains("DDL"));
-            skip = daemon.states().get(0).error().replaceAll("(?s).*--skip-ddl-at '([^']+)'.*", "$1");
+            // a foreign key has no PostgreSQL translation (followers never check them); MariaDB takes it as is
+            cluster.leader.execute(null, "ALTER TABLE ddl.t ADD CONSTRAINT fk_self FOREIGN KEY (v) REFERENCES ddl.t (id)",
+                    "INSERT INTO ddl.t VALUES (2, 2)");
+            await().atMost(Duration.ofSeconds(30)).until(() -> pg(daemon).phase() == FollowerState.Phase.FAILED);
+            assertThat(pg(daemon).error()).contains("FOREIGN KEY").contains("--skip-ddl-at").contains("understudy snapshot");
+            skip = pg(daemon).error().replaceAll("(?s).*--skip-ddl-at '([^']+)'.*", "$1");
         }
-        for (DatabaseServer f : cluster.followers()) {
-            assertThat(count(f, "ddl.t")).isEqualTo(1);
-        }
-        // the operator applies the change by hand and tells Understudy to continue after it
-        for (DatabaseServer f : cluster.followers()) {
-            f.execute(null, "ALTER TABLE ddl.t ADD COLUMN w INT");
-        }
+        assertThat(count(cluster.postgres, "ddl.t")).isEqualTo(1);
+        // the operator applies what matters by hand (nothing, for a foreign key) and tells Understudy to continue after it
         try (Daemon daemon = new Daemon(cluster.config(List.of("ddl.*")), Clock.systemUTC(), Set.of(skip))) {
             daemon.start();
             cluster.assertFollowersEqual(Duration.ofSeconds(60), "ddl.*");
@@ -139,6 +134,10 @@ class RefusalIT extends ClusterTest {
         for (DatabaseServer f : cluster.followers()) {
             assertThat(count(f, "nokey.t")).isZero();
         }
+    }
+
+    private static FollowerState pg(Daemon daemon) {
+        return daemon.states().stream().filter(s -> s.follower().equals("pg")).findFirst().orElseThrow();
     }
 
     private static void awaitStreaming(Daemon daemon) {

@@ -30,4 +30,17 @@ public interface TransactionHandler {
     void commit(Transaction transaction) throws InterruptedException;
 
     void abort();
+
+    /**
+     * A leader DDL statement on a replicated table, delivered between transactions (never while one is
+     * open): everything before it was committed, nothing after it has begun. The handler applies it and
+     * stores {@link SchemaChange#position()} as its resume point.
+     *
+     * @throws UnsupportedSchemaChangeException when the follower cannot take the statement
+     */
+    default void schemaChange(SchemaChange change) throws InterruptedException {
+        throw new UnsupportedSchemaChangeException("this follower does not apply DDL: " + change.ddl() + " at "
+                + change.position().describe() + "; " + UnsupportedSchemaChangeException.waysOut(change.position()),
+                change.position());
+    }
 }

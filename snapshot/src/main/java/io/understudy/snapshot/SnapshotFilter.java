@@ -9,6 +9,7 @@ import io.understudy.model.Op;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RowChange;
+import io.understudy.model.SchemaChange;
 import io.understudy.model.TableId;
 import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
@@ -161,6 +162,30 @@ public final class SnapshotFilter implements TransactionHandler {
     @Override
     public void commit(Transaction transaction) throws InterruptedException {
         next.commit(transaction);
+    }
+
+    /**
+     * DDL on a copied table that the copy already reflects (it ran before the table's snapshot) is skipped,
+     * like the rows; DDL between two snapshot positions of a resumed table cannot be placed and stops.
+     */
+    @Override
+    public void schemaChange(SchemaChange change) throws InterruptedException {
+        if (active) {
+            BinlogPosition after = (BinlogPosition) change.position();
+            for (SchemaChange.TableStructure t : change.tables()) {
+                Cutoffs cut = tables.get(t.table());
+                if (cut == null || BinlogPositions.compare(after, cut.max()) > 0) {
+                    continue;
+                }
+                if (BinlogPositions.compare(after, cut.min()) <= 0 && change.tables().size() == 1) {
+                    LOG.info("follower '{}': {} is already in the snapshot of {}; skipped", follower, change.ddl(), t.table());
+                    return;
+                }
+                throw new ReplicationException("follower '" + follower + "': DDL " + change.ddl() + " at " + after
+                        + " ran while " + t.table() + " was being copied; re-snapshot that table");
+            }
+        }
+        next.schemaChange(change);
     }
 
     @Override

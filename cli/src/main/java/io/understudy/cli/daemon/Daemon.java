@@ -48,7 +48,8 @@ public final class Daemon implements AutoCloseable {
             FollowerConfig follower = config.followers().get(i);
             CaptureConfig capture = withServerId(config.capture(), i);
             FollowerPipeline pipeline = new FollowerPipeline(follower,
-                    () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), capture, clock),
+                    () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), capture,
+                            follower.endpoint(), clock),
                     BinlogChangeSource::decode, clock, Duration.ofSeconds(30), skipDdlAt);
             Thread thread = new Thread(pipeline, "follower-" + follower.name());
             pipelines.add(pipeline);

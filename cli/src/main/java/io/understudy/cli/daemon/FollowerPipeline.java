@@ -2,13 +2,13 @@ package io.understudy.cli.daemon;
 
 import io.understudy.applier.FollowerApplier;
 import io.understudy.config.FollowerConfig;
-import io.understudy.connector.DdlRefusedException;
 import io.understudy.model.ChangeSource;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
 import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
+import io.understudy.model.UnsupportedSchemaChangeException;
 import io.understudy.snapshot.SnapshotFilter;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,7 +89,7 @@ final class FollowerPipeline implements Runnable {
                     follower.name(), e.getMessage(), wait.toMillis());
             await(wait);
             return true;
-        } catch (DdlRefusedException e) {
+        } catch (UnsupportedSchemaChangeException e) {
             if (skipDdlAt.contains(e.resumeAfterDdl().describe())) {
                 skipDdl(e.resumeAfterDdl());
                 return true;

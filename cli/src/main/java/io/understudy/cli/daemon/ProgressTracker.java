@@ -2,6 +2,7 @@ package io.understudy.cli.daemon;
 
 import io.understudy.model.Position;
 import io.understudy.model.RowChange;
+import io.understudy.model.SchemaChange;
 import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
 import java.time.Clock;
@@ -55,6 +56,15 @@ final class ProgressTracker {
                 state.updateAndGet(s -> new FollowerState(s.follower(), FollowerState.Phase.STREAMING,
                         tx.position().describe(), tx.commitTime(), clock.instant(), s.transactions() + 1,
                         s.rows() + applied, ""));
+                onCommit.run();
+            }
+
+            @Override
+            public void schemaChange(SchemaChange change) throws InterruptedException {
+                applier.schemaChange(change);
+                state.updateAndGet(s -> new FollowerState(s.follower(), FollowerState.Phase.STREAMING,
+                        change.position().describe(), change.commitTime(), clock.instant(), s.transactions() + 1,
+                        s.rows(), ""));
                 onCommit.run();
             }
 
