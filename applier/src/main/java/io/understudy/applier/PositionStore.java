@@ -97,5 +97,10 @@ final class PositionStore {
             dialect.setInstant(ps, 4, now);
             ps.executeUpdate();
         }
+        // Debezium's schema history on the follower describes the stream it was recorded from; a new start
+        // position begins a new stream, so an old history would decode it with stale or missing tables.
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM understudy.schema_history")) {
+            ps.executeUpdate();
+        }
     }
 }
