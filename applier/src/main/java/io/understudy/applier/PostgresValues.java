@@ -48,6 +48,53 @@ final class PostgresValues {
         }
     }
 
+    /**
+     * Appends {@code v} converted for column {@code c} in COPY text format ({@code \N} for NULL, text escaped),
+     * exactly as {@link #bind} would store it.
+     *
+     * @return false (with {@code out} partly written) when only the driver knows how it would bind this value
+     * @throws ValueException when the column cannot represent the value, with the message {@link #bind} gives
+     */
+    static boolean appendCopy(StringBuilder out, Object v, FollowerColumn c) {
+        if (v == null) {
+            out.append("\\N");
+            return true;
+        }
+        switch (c.typeName()) {
+            case "int2" -> out.append(integer(v, Short.MIN_VALUE, Short.MAX_VALUE, c));
+            case "int4" -> out.append(integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE, c));
+            case "int8" -> out.append(integer(v, Long.MIN_VALUE, Long.MAX_VALUE, c));
+            case "numeric" -> out.append(decimal(v, c).toPlainString());
+            case "float4" -> out.append(number(v, c).floatValue()); // shortest text that parses back to the same float
+            case "float8" -> out.append(number(v, c).doubleValue());
+            case "bool" -> out.append(bool(v, c) ? 't' : 'f');
+            case "text", "varchar", "bpchar", "name", "citext" -> PostgresCopyText.escape(out, text(v, c));
+            case "bytea" -> PostgresCopyText.bytea(out, bytes(v, c));
+            case "date" -> PostgresCopyText.date(out, expect(v, LocalDate.class, c));
+            case "timestamp" -> PostgresCopyText.timestamp(out, localDateTime(v, c), "");
+            case "timestamptz" -> PostgresCopyText.timestamp(out, localDateTime(v, c), "+00");
+            case "time" -> PostgresCopyText.time(out, time(v, c));
+            case "interval" -> out.append(MySqlValues.formatDuration(expect(v, Duration.class, c)));
+            case "json", "jsonb" -> PostgresCopyText.escape(out, noNul(v instanceof Json j ? j.text() : text(v, c)));
+            case "bit", "varbit" -> out.append(bits(v, c));
+            default -> {
+                return appendOther(out, v);
+            }
+        }
+        return true;
+    }
+
+    private static boolean appendOther(StringBuilder out, Object v) {
+        if (v instanceof String s) {
+            PostgresCopyText.escape(out, noNul(s));
+        } else if (v instanceof Json j) {
+            PostgresCopyText.escape(out, noNul(j.text()));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
     /** Enums, uuid, inet and other types PostgreSQL parses from text; anything else goes to the driver as is. */
     private static void bindOther(PreparedStatement ps, int i, Object v, FollowerColumn c) throws SQLException {
         if (v instanceof String s) {

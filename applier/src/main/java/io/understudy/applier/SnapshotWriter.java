@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes a snapshot's copied rows to ONE follower: each chunk as multi-row upserts (the applier's statements
- * and value conversion) in one follower transaction together with the table's row in
+ * Writes a snapshot's copied rows to ONE follower: each chunk (PostgreSQL: COPY; otherwise multi-row upserts,
+ * both with the applier's value conversion) in one follower transaction together with the table's row in
  * {@code understudy.snapshot_progress}, so a follower's progress row always describes exactly the rows it holds.
  *
  * <p>Thread safety: {@link #writeChunk} and {@link #restartTable} may run concurrently for DIFFERENT tables
@@ -38,6 +38,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final boolean replicaRole;
     private final PositionStore positions;
     private final Map<TableId, StatementWriter> writers = new ConcurrentHashMap<>();
+    private final Map<TableId, PostgresCopy> copies = new ConcurrentHashMap<>();
 
     private SnapshotWriter(FollowerRef where, HikariDataSource pool, Dialect dialect, Clock clock, boolean replicaRole) {
         this.where = where;
@@ -132,6 +133,32 @@ public final class SnapshotWriter implements AutoCloseable {
             saveProgress(c, progress);
             return null;
         });
+    }
+
+    /**
+     * Inserts {@code rows} that the follower table does NOT hold and records {@code progress}, in one follower
+     * transaction. The caller guarantees absence: the table was emptied by {@link #restartTable} and is copied
+     * in increasing key order, or a resumed copy continues strictly after the last committed key. PostgreSQL
+     * followers take the rows with COPY (a row that exists after all fails the chunk instead of being
+     * overwritten); otherwise, and for values only the driver can bind, this writes like {@link #writeChunk}.
+     */
+    public void insertChunk(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress) {
+        if (!(dialect instanceof PostgresDialect)) {
+            writeChunk(table, keyColumns, rows, progress);
+            return;
+        }
+        PostgresCopy copy = copies.computeIfAbsent(table, t -> new PostgresCopy(where, dialect));
+        String what = "snapshot chunk of " + table + " up to key " + progress.lastKey();
+        boolean copied = inTransaction("write " + what, c -> {
+            if (!copy.copy(c, table, keyColumns, rows, what)) {
+                return false;
+            }
+            saveProgress(c, progress);
+            return true;
+        });
+        if (!copied) {
+            writeChunk(table, keyColumns, rows, progress);
+        }
     }
 
     /** Deletes all snapshot progress rows (once streaming has passed every snapshot position). */

@@ -4,6 +4,7 @@ import io.understudy.applier.ChangePlan.Group;
 import io.understudy.applier.ChangePlan.Item;
 import io.understudy.applier.ChangePlan.Kind;
 import io.understudy.model.KeyValues;
+import io.understudy.model.Op;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.TableId;
 import java.sql.Connection;
@@ -90,10 +91,7 @@ final class StatementWriter {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw Failures.wrap(where, "cannot apply " + ops(chunk) + " on table " + group.table() + " ("
-                    + chunk.size() + " rows, keys " + keys(chunk) + ") in transaction " + transactionId, e,
-                    NOTHING_COMMITTED + "Make the follower table able to take these rows (types, constraints, "
-                            + "privileges), then restart Understudy.");
+            throw writeFailure(where, ops(chunk), group.table(), chunk.size(), keys(chunk), transactionId, e);
         }
     }
 
@@ -103,13 +101,27 @@ final class StatementWriter {
             try {
                 index = dialect.bind(ps, index, values.get(j), columns.get(j));
             } catch (ValueException e) {
-                throw new ReplicationException(where + ": cannot apply " + item.change().op() + " on table "
-                        + item.change().table() + " column '" + columns.get(j).name() + "' for row with key "
-                        + KeyValues.describe(item.key()) + " in transaction " + transactionId + ": "
-                        + e.getMessage() + ". " + NOTHING_COMMITTED, e);
+                throw valueFailure(where, item.change().op(), item.change().table(), columns.get(j), item.key(),
+                        transactionId, e);
             }
         }
         return index;
+    }
+
+    /** The failure for a value that the follower column cannot represent (same text for every write path). */
+    static ReplicationException valueFailure(FollowerRef where, Op op, TableId table, FollowerColumn column,
+                                             List<Object> key, String transactionId, ValueException e) {
+        return new ReplicationException(where + ": cannot apply " + op + " on table " + table + " column '"
+                + column.name() + "' for row with key " + KeyValues.describe(key) + " in transaction " + transactionId
+                + ": " + e.getMessage() + ". " + NOTHING_COMMITTED, e);
+    }
+
+    /** The failure of a statement that writes {@code rows} rows of {@code table}. */
+    static ReplicationException writeFailure(FollowerRef where, String ops, TableId table, int rows, String keys,
+                                             String transactionId, Exception e) {
+        return Failures.wrap(where, "cannot apply " + ops + " on table " + table + " (" + rows + " rows, keys " + keys
+                + ") in transaction " + transactionId, e, NOTHING_COMMITTED + "Make the follower table able to take"
+                + " these rows (types, constraints, privileges), then restart Understudy.");
     }
 
     private static String ops(List<Item> chunk) {

@@ -103,7 +103,7 @@ final class TableCopy {
             SnapshotProgress p = progress(at, lastKey(chunk.lastKey()), encodedSegments, rows, last);
             long copied = rows;
             pending = writes.submit(() -> {
-                writer.writeChunk(table.id(), table.primaryKey(), chunk.rows(), p);
+                writer.insertChunk(table.id(), table.primaryKey(), chunk.rows(), p);
                 listener.chunk(table.id(), copied, chunk.bytes());
             });
             if (last) {
