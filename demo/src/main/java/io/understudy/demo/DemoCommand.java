@@ -81,6 +81,8 @@ final class DemoCommand implements Callable<Integer> {
                 "CREATE USER 'understudy'@'%' IDENTIFIED BY '" + LEADER_PASSWORD + "'",
                 "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'understudy'@'%'");
         runScript(leader, sakila.resolve("sakila-schema.sql"));
+        // Sakila's SMALLINT payment ids run out after ~49k new payments: a longer --seconds would hit that
+        leader.execute("sakila", "ALTER TABLE payment MODIFY payment_id INT UNSIGNED NOT NULL AUTO_INCREMENT");
     }
 
     private static void runScript(DatabaseServer server, Path file) throws Exception {
