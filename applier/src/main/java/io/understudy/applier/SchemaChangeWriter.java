@@ -69,8 +69,8 @@ final class SchemaChangeWriter {
         } catch (SQLException e) {
             throw Failures.wrap(where, "cannot apply leader DDL at " + change.position().describe() + " ("
                     + abbreviate(change.ddl()) + ")", e, dialect instanceof PostgresDialect
-                    ? "Nothing of it was committed. " + UnsupportedSchemaChangeException.waysOut(change.position())
-                    : UnsupportedSchemaChangeException.waysOut(change.position()));
+                    ? "Nothing of it was committed. " + UnsupportedSchemaChangeException.waysOut(change)
+                    : UnsupportedSchemaChangeException.waysOut(change));
         }
     }
 

@@ -108,6 +108,23 @@ public final class SnapshotWriter implements AutoCloseable {
         });
     }
 
+    /**
+     * Drops {@code table} on the follower (if it is there) and forgets its snapshot progress, in one call, so that
+     * it can be created and copied afresh. PostgreSQL drops it in one transaction with the progress row;
+     * MariaDB/MySQL auto-commit the DROP, and a re-run finds no table and no progress row (safe to repeat).
+     */
+    public void dropTable(TableId table) {
+        inTransaction("drop " + table + " for a fresh copy", c -> {
+            String name = dialect.qualified(table.schema(), table.table());
+            StatementWriter.run(c, "DROP TABLE IF EXISTS " + name);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM understudy.snapshot_progress WHERE table_name = ?")) {
+                del.setString(1, table.toString());
+                del.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Records {@code progress} alone (for example a table that was found empty). */
     public void saveProgress(SnapshotProgress progress) {
         inTransaction("record snapshot progress of " + progress.table(), c -> {

@@ -99,7 +99,7 @@ public final class PostgresSchemaChange {
         String flat = change.ddl().replaceAll("\\s+", " ").trim();
         return new UnsupportedSchemaChangeException("leader DDL cannot be applied on this PostgreSQL follower (" + why
                 + "): " + (flat.length() > 300 ? flat.substring(0, 300) + "..." : flat) + " at " + change.position().describe()
-                + "; " + UnsupportedSchemaChangeException.waysOut(change.position()), change.position());
+                + "; " + UnsupportedSchemaChangeException.waysOut(change), change.position());
     }
 
     /** The change being translated, the follower's state, and helpers shared with {@link AlterTable}. */

@@ -1,12 +1,15 @@
 package io.understudy.cli;
 
 import io.understudy.config.UnderstudyConfig;
+import io.understudy.model.TableId;
 import io.understudy.snapshot.ProgressDisplay;
 import io.understudy.snapshot.Snapshot;
 import io.understudy.snapshot.SnapshotOptions;
 import io.understudy.snapshot.SnapshotResult;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +43,9 @@ final class SnapshotCommand implements Callable<Integer> {
     @Option(names = "--foreign-keys", description = "Also add the leader's foreign keys between replicated tables on the follower (unchecked; off by default).")
     boolean foreignKeys;
 
+    @Option(names = "--table", paramLabel = "SCHEMA.TABLE", description = "Copy just this replicated table again on a follower that already streams (drop, create, copy; `understudy run` then continues without gap or duplicate). Repeatable. Stop `understudy run` first.")
+    List<String> tables = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -50,7 +56,7 @@ final class SnapshotCommand implements Callable<Integer> {
         SnapshotOptions options;
         Snapshot snapshot;
         try {
-            options = new SnapshotOptions(parallel, chunkSize, foreignKeys, dryRun);
+            options = new SnapshotOptions(parallel, chunkSize, foreignKeys, dryRun, tables.stream().map(TableId::parse).toList());
             snapshot = new Snapshot(cfg, follower, options, Clock.systemUTC(), io.understudy.snapshot.ProgressListener.NONE);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("understudy: " + e.getMessage());

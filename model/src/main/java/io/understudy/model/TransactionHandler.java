@@ -40,7 +40,7 @@ public interface TransactionHandler {
      */
     default void schemaChange(SchemaChange change) throws InterruptedException {
         throw new UnsupportedSchemaChangeException("this follower does not apply DDL: " + change.ddl() + " at "
-                + change.position().describe() + "; " + UnsupportedSchemaChangeException.waysOut(change.position()),
+                + change.position().describe() + "; " + UnsupportedSchemaChangeException.waysOut(change),
                 change.position());
     }
 }

@@ -19,9 +19,12 @@ public class UnsupportedSchemaChangeException extends ReplicationException {
         return resumeAfterDdl;
     }
 
-    /** The operator's two ways out, for the end of a message about a refused statement at {@code position}. */
-    public static String waysOut(Position position) {
+    /** The operator's two ways out, for the end of a message about the refused {@code change}. */
+    public static String waysOut(SchemaChange change) {
+        String tables = change.tables().isEmpty() ? "SCHEMA.TABLE"
+                : String.join(" --table ", change.tables().stream().map(t -> t.table().toString()).distinct().toList());
         return "apply it by hand on the follower and restart with `understudy run --config FILE --skip-ddl-at '"
-                + position.describe() + "'`, or re-snapshot the table with `understudy snapshot`";
+                + change.position().describe() + "'`, or stop `understudy run` and copy the table again with"
+                + " `understudy snapshot --config FILE --follower NAME --table " + tables + "`, then start it again";
     }
 }

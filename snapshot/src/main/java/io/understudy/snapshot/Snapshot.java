@@ -1,5 +1,6 @@
 package io.understudy.snapshot;
 
+import io.understudy.applier.FollowerLock;
 import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
 import io.understudy.catalog.FollowerSchema;
@@ -8,6 +9,7 @@ import io.understudy.catalog.TableDef;
 import io.understudy.config.DatabaseKind;
 import io.understudy.config.Endpoint;
 import io.understudy.config.FollowerConfig;
+import io.understudy.config.TableFilter;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.BinlogPositions;
 import io.understudy.model.BinlogPosition;
@@ -77,64 +79,136 @@ public final class Snapshot {
         List<String> ddl;
         List<String> foreignKeys;
         try (Connection l = connect(leader, "leader")) {
-            tables = LeaderCatalog.tables(l, config.capture().filter());
+            tables = selected(LeaderCatalog.tables(l, config.capture().filter()));
             requireKeys(tables);
             estimates = estimates(l);
             ddl = SchemaStep.tableDdl(l, tables, kind);
             foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, kind) : List.of();
-            if (options.dryRun()) {
-                List<String> all = new ArrayList<>(ddl);
-                all.addAll(foreignKeys);
-                return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "");
-            }
-            try (Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
-                FollowerSchema.create(l, f, kind, config.capture().filter());
-            }
         } catch (SQLException e) {
             throw new RetriableException("reading the leader's catalog at " + leader.describe() + " failed: "
                     + e.getMessage(), e);
         }
-        return copy(tables, estimates, ddl, foreignKeys);
-    }
-
-    private SnapshotResult copy(List<TableDef> tables, Map<TableId, Long> estimates, List<String> ddl,
-                                List<String> foreignKeys) throws InterruptedException {
-        long started = System.nanoTime();
-        try (SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
-            Map<TableId, SnapshotProgress> progress = new HashMap<>();
-            writer.progress().forEach(p -> progress.put(p.table(), p));
-            var stored = writer.storedPosition();
-            if (stored.isPresent()) {
-                if (!progress.isEmpty() && progress.values().stream().allMatch(SnapshotProgress::done)) {
-                    LOG.info("follower '{}': the snapshot finished earlier; streaming continues from its stored position",
-                            follower.name());
-                    return new SnapshotResult(follower.name(), ddl, progress.size(), 0, 0, Duration.ZERO,
-                            BinlogPositions.decode(stored.get()).describe());
-                }
-                throw new ReplicationException("follower '" + follower.name() + "' already streams (stored position "
-                        + BinlogPositions.decode(stored.get()).describe() + "); a snapshot only bootstraps a follower"
-                        + " without one. To re-snapshot it, stop Understudy, empty its tables and delete the rows of"
-                        + " understudy.applied_position and understudy.snapshot_progress");
-            }
-            AtomicLong rows = new AtomicLong();
-            AtomicLong bytes = new AtomicLong();
-            ProgressListener counting = counting(rows, bytes);
-            List<SnapshotProgress> finished = copyAll(tables, estimates, progress, writer, counting);
-            BinlogPosition start = finished.stream().map(Cutoffs::of).map(Cutoffs::min)
-                    .min(BinlogPositions.ORDER).orElseGet(() -> currentPosition());
-            writer.initializePosition(start);
-            addForeignKeys(foreignKeys);
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            LOG.info("follower '{}': snapshot complete: {} tables, {} rows in {} s; `understudy run` streams from {}",
-                    follower.name(), tables.size(), rows.get(), elapsed.toSeconds(), start.describe());
-            return new SnapshotResult(follower.name(), ddl, tables.size(), rows.get(), bytes.get(), elapsed,
-                    start.describe());
+        if (options.dryRun()) {
+            List<String> all = new ArrayList<>(ddl);
+            all.addAll(foreignKeys);
+            return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "");
+        }
+        try (FollowerLock lock = FollowerLock.acquire(follower, "understudy snapshot");
+             SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
+            return options.tables().isEmpty()
+                    ? bootstrap(writer, tables, estimates, ddl, foreignKeys)
+                    : recopy(writer, tables, estimates, ddl);
         }
     }
 
-    private List<SnapshotProgress> copyAll(List<TableDef> tables, Map<TableId, Long> estimates,
-                                           Map<TableId, SnapshotProgress> progress, SnapshotWriter writer,
-                                           ProgressListener counting) throws InterruptedException {
+    /** The captured tables to copy: all of them, or the ones named with {@code --table}. */
+    private List<TableDef> selected(List<TableDef> captured) {
+        if (options.tables().isEmpty()) {
+            return captured;
+        }
+        Map<TableId, TableDef> byId = new HashMap<>();
+        captured.forEach(t -> byId.put(t.id(), t));
+        List<TableDef> result = new ArrayList<>();
+        for (TableId id : options.tables()) {
+            TableDef t = byId.get(id);
+            if (t == null) {
+                throw new ReplicationException("table " + id + " is not replicated: it does not exist on the leader,"
+                        + " or capture.tables/capture.exclude leave it out. Add it to capture.tables first (and restart"
+                        + " `understudy run` after the copy)");
+            }
+            result.add(t);
+        }
+        return result;
+    }
+
+    /** Creates every table on a follower without a streaming position and copies it; stores the start position. */
+    private SnapshotResult bootstrap(SnapshotWriter writer, List<TableDef> tables, Map<TableId, Long> estimates,
+                                     List<String> ddl, List<String> foreignKeys) throws InterruptedException {
+        Map<TableId, SnapshotProgress> progress = new HashMap<>();
+        writer.progress().forEach(p -> progress.put(p.table(), p));
+        var stored = writer.storedPosition();
+        if (stored.isPresent()) {
+            if (!progress.isEmpty() && progress.values().stream().allMatch(SnapshotProgress::done)) {
+                LOG.info("follower '{}': the snapshot finished earlier; streaming continues from its stored position",
+                        follower.name());
+                return new SnapshotResult(follower.name(), ddl, progress.size(), 0, 0, Duration.ZERO,
+                        BinlogPositions.decode(stored.get()).describe());
+            }
+            throw new ReplicationException("follower '" + follower.name() + "' already streams (stored position "
+                    + BinlogPositions.decode(stored.get()).describe() + "); a snapshot only bootstraps a follower"
+                    + " without one. To copy some tables again, use --table; to re-snapshot it all, stop Understudy,"
+                    + " empty its tables and delete the rows of understudy.applied_position and"
+                    + " understudy.snapshot_progress");
+        }
+        createTables(config.capture().filter());
+        long started = System.nanoTime();
+        Copied copied = copyAll(tables, estimates, progress, writer);
+        BinlogPosition start = copied.progress().stream().map(Cutoffs::of).map(Cutoffs::min)
+                .min(BinlogPositions.ORDER).orElseGet(() -> currentPosition());
+        writer.initializePosition(start);
+        addForeignKeys(foreignKeys);
+        return finished(tables, ddl, copied, started, start.describe());
+    }
+
+    /**
+     * Copies the named tables again on a follower that already streams: each is dropped, created from the
+     * leader's catalog and copied at its own snapshot position, which the hand-over filter then uses like after
+     * a bootstrap. The follower's streaming position stays: `understudy run` continues from it and skips the
+     * changes of these tables that their new copy already holds. A re-copy that was interrupted resumes.
+     */
+    private SnapshotResult recopy(SnapshotWriter writer, List<TableDef> tables, Map<TableId, Long> estimates,
+                                  List<String> ddl) throws InterruptedException {
+        var stored = writer.storedPosition();
+        if (stored.isEmpty()) {
+            throw new ReplicationException("follower '" + follower.name() + "' has no streaming position yet; --table"
+                    + " copies tables of a follower that already streams. Bootstrap it with `understudy snapshot"
+                    + " --follower " + follower.name() + "` (without --table)");
+        }
+        Map<TableId, SnapshotProgress> progress = new HashMap<>();
+        for (SnapshotProgress p : writer.progress()) {
+            if (!p.done() && options.tables().contains(p.table())) {
+                progress.put(p.table(), p); // an interrupted re-copy: resume it
+            }
+        }
+        for (TableDef t : tables) {
+            if (!progress.containsKey(t.id())) {
+                writer.dropTable(t.id());
+                LOG.info("follower '{}': dropped {} for a fresh copy", follower.name(), t.id());
+            }
+        }
+        createTables(new TableFilter(tables.stream().map(t -> t.id().toString()).toList(), List.of()));
+        long started = System.nanoTime();
+        Copied copied = copyAll(tables, estimates, progress, writer);
+        return finished(tables, ddl, copied, started, BinlogPositions.decode(stored.get()).describe());
+    }
+
+    private void createTables(TableFilter filter) {
+        try (Connection l = connect(config.leader(), "leader");
+             Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
+            FollowerSchema.create(l, f, follower.endpoint().kind(), filter);
+        } catch (SQLException e) {
+            throw new RetriableException("creating the tables on follower '" + follower.name() + "' failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private SnapshotResult finished(List<TableDef> tables, List<String> ddl, Copied copied, long started,
+                                    String streamingStart) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info("follower '{}': snapshot complete: {} tables, {} rows in {} s; `understudy run` streams from {}",
+                follower.name(), tables.size(), copied.rows(), elapsed.toSeconds(), streamingStart);
+        return new SnapshotResult(follower.name(), ddl, tables.size(), copied.rows(), copied.bytes(), elapsed,
+                streamingStart);
+    }
+
+    private record Copied(List<SnapshotProgress> progress, long rows, long bytes) {
+    }
+
+    private Copied copyAll(List<TableDef> tables, Map<TableId, Long> estimates, Map<TableId, SnapshotProgress> progress,
+                           SnapshotWriter writer) throws InterruptedException {
+        AtomicLong rows = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        ProgressListener counting = counting(rows, bytes);
         List<TableDef> order = new ArrayList<>(tables);
         order.sort(Comparator.comparingLong((TableDef t) -> estimates.getOrDefault(t.id(), 0L)).reversed());
         ExecutorService pool = Executors.newFixedThreadPool(options.parallel(), r -> new Thread(r, "snapshot-copy"));
@@ -149,7 +223,7 @@ public final class Snapshot {
             for (Future<SnapshotProgress> f : futures) {
                 done.add(result(f));
             }
-            return done;
+            return new Copied(done, rows.get(), bytes.get());
         } finally {
             pool.shutdownNow();
         }

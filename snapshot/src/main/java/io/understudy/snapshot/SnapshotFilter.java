@@ -133,7 +133,8 @@ public final class SnapshotFilter implements TransactionHandler {
                 kept.add(change);
             } else if (!copied(cut.max())) {
                 throw new ReplicationException("follower '" + follower + "': TRUNCATE of " + change.table() + " at "
-                        + before + " falls between the positions of a resumed snapshot of that table; re-snapshot it");
+                        + before + " falls between the positions of a resumed snapshot of that table; copy it again: stop `understudy run`,"
+                        + " then `understudy snapshot --follower " + follower + " --table " + change.table() + "`");
             }
             return;
         }
@@ -182,7 +183,8 @@ public final class SnapshotFilter implements TransactionHandler {
                     return;
                 }
                 throw new ReplicationException("follower '" + follower + "': DDL " + change.ddl() + " at " + after
-                        + " ran while " + t.table() + " was being copied; re-snapshot that table");
+                        + " ran while " + t.table() + " was being copied; copy that table again: stop `understudy run`, then"
+                        + " `understudy snapshot --follower " + follower + " --table " + t.table() + "`");
             }
         }
         next.schemaChange(change);

@@ -1,6 +1,7 @@
 package io.understudy.cli.daemon;
 
 import io.understudy.applier.FollowerApplier;
+import io.understudy.applier.FollowerLock;
 import io.understudy.config.FollowerConfig;
 import io.understudy.model.ChangeSource;
 import io.understudy.model.Position;
@@ -105,7 +106,8 @@ final class FollowerPipeline implements Runnable {
     }
 
     private void runOnce() throws InterruptedException {
-        try (FollowerApplier applier = FollowerApplier.open(follower, clock); ChangeSource source = sources.get()) {
+        try (FollowerLock lock = FollowerLock.acquire(follower, "understudy run");
+             FollowerApplier applier = FollowerApplier.open(follower, clock); ChangeSource source = sources.get()) {
             current = source;
             if (stopped.getCount() == 0) {
                 return;
