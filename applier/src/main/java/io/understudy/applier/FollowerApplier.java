@@ -23,10 +23,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #begin} opens a follower transaction; {@link #changes} buffers row changes and writes them into
  * that transaction as multi-row statements whenever more than {@value #FLUSH_ROWS} are buffered, so a
- * transaction of any size streams through bounded memory; {@link #commit} writes the rest, upserts the
- * position row in {@code understudy.applied_position} and commits. {@link #abort} rolls back. Nothing of a
- * transaction becomes visible unless its commit succeeds, and the stored position is exactly the last
- * committed transaction's, so resuming from {@link #storedPosition()} applies each transaction once.
+ * transaction of any size streams through bounded memory; {@link #commit} ends the leader transaction.
+ *
+ * <p><b>Folding.</b> {@link #commit} writes the transaction's remaining rows, but the follower transaction stays
+ * open while the source has more at hand: the next leader transaction continues in it, until {@link #endOfBatch()} (the source delivered what it had), {@value #FOLD_TRANSACTIONS} transactions or
+ * {@value #FOLD_ROWS} row changes. Then the position of the LAST folded transaction is upserted in
+ * {@code understudy.applied_position} and the follower transaction commits. A follower commit therefore holds
+ * whole leader transactions only, and the stored position is exactly the last of them: the follower shows a
+ * prefix of the leader's history, and resuming from {@link #storedPosition()} applies each transaction once.
+ * {@link #abort} rolls back everything not yet committed, folded transactions included (they are read again).
+ * Without a backlog each batch holds one transaction, so nothing waits.
  *
  * <p>Failures: {@link io.understudy.model.RetriableException} for what may pass (connection lost, deadlock,
  * server restart); {@link ReplicationException} naming follower, table, column, key and transaction for the
@@ -38,6 +44,10 @@ import org.slf4j.LoggerFactory;
 public final class FollowerApplier implements TransactionHandler, AutoCloseable {
     /** Buffered row changes that trigger a write into the open follower transaction. */
     public static final int FLUSH_ROWS = 2_000;
+    /** Most leader transactions folded into one follower commit. */
+    public static final int FOLD_TRANSACTIONS = 1_000;
+    /** Row changes after which a fold commits at the next leader commit. */
+    public static final int FOLD_ROWS = 20_000;
     private static final Logger LOG = LoggerFactory.getLogger(FollowerApplier.class);
 
     private final FollowerRef where;
@@ -53,6 +63,11 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     private Connection tx;
     private String txId;
     private long txRows;
+    private boolean inLeaderTransaction;
+    private Transaction lastFolded;
+    private String lastFoldedId;
+    private int folded;
+    private long foldedRows;
     private long transactions;
     private long rows;
     private volatile ApplierStatus status;
@@ -122,11 +137,16 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
 
     @Override
     public void begin(String transactionId) {
-        if (tx != null) {
+        if (inLeaderTransaction) {
             throw new IllegalStateException(where + ": begin(" + transactionId + ") while transaction " + txId
                     + " is open; call commit or abort first");
         }
         txId = transactionId;
+        txRows = 0;
+        inLeaderTransaction = true;
+        if (tx != null) {
+            return; // folded into the open follower transaction
+        }
         try {
             tx = pool.getConnection();
             String setup = dialect.transactionSetup(replicaRole);
@@ -153,21 +173,43 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     @Override
     public void commit(Transaction transaction) {
         requireOpen("commit");
-        flush();
-        Instant appliedAt = clock.instant();
+        flush(); // a failing row still names its own leader transaction
+        inLeaderTransaction = false;
+        lastFolded = transaction;
+        lastFoldedId = txId;
+        folded++;
+        foldedRows += txRows;
+        if (folded >= FOLD_TRANSACTIONS || foldedRows >= FOLD_ROWS) {
+            commitFold();
+        }
+    }
+
+    /** Commits the folded leader transactions, if any; see the class comment. */
+    @Override
+    public void endOfBatch() {
+        if (folded > 0 && !inLeaderTransaction) {
+            commitFold();
+        }
+    }
+
+    private void commitFold() {
+        Transaction last = lastFolded;
+        String what = folded == 1 ? "leader transaction " + last.id()
+                : folded + " leader transactions up to " + last.id();
         try {
-            positions.write(tx, transaction.position().encode(), transaction.position().describe(), txId,
-                    transaction.commitTime(), appliedAt, txRows);
+            Instant appliedAt = clock.instant();
+            positions.write(tx, last.position().encode(), last.position().describe(), lastFoldedId,
+                    last.commitTime(), appliedAt, folded, foldedRows);
             tx.commit();
+            transactions += folded;
+            rows += foldedRows;
+            status = new ApplierStatus(where.name(), last.id(), last.position().describe(), last.commitTime(),
+                    appliedAt, transactions, rows);
         } catch (SQLException e) {
             discard();
-            throw Failures.wrap(where, "cannot commit leader transaction " + transaction.id() + " at "
-                    + transaction.position().describe(), e, "Nothing of this transaction was committed.");
+            throw Failures.wrap(where, "cannot commit " + what + " at " + last.position().describe(), e,
+                    "Nothing of it was committed; Understudy resumes from the position stored before it.");
         }
-        transactions++;
-        rows += txRows;
-        status = new ApplierStatus(where.name(), transaction.id(), transaction.position().describe(),
-                transaction.commitTime(), appliedAt, transactions, rows);
         release();
     }
 
@@ -179,6 +221,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
      */
     @Override
     public void schemaChange(SchemaChange change) {
+        endOfBatch(); // everything before the DDL is committed first
         if (tx != null) {
             throw SchemaChangeWriter.notInTransaction(where, txId);
         }
@@ -195,11 +238,22 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         discard();
     }
 
-    /** Rolls back any open transaction and closes the pool. */
+    /**
+     * Commits folded transactions that are complete (a graceful stop loses no work), rolls back a leader
+     * transaction in flight, and closes the pool.
+     */
     @Override
     public void close() {
-        discard();
-        pool.close();
+        try {
+            if (folded > 0 && !inLeaderTransaction) {
+                commitFold();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{}: committing the last folded transactions on close failed; they are read again", where, e);
+        } finally {
+            discard();
+            pool.close();
+        }
     }
 
     private void flush() {
@@ -217,7 +271,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     }
 
     private void requireOpen(String call) {
-        if (tx == null) {
+        if (tx == null || !inLeaderTransaction) {
             throw new IllegalStateException(where + ": " + call + " without begin");
         }
     }
@@ -246,6 +300,11 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         tx = null;
         txId = null;
         txRows = 0;
+        inLeaderTransaction = false;
+        lastFolded = null;
+        lastFoldedId = null;
+        folded = 0;
+        foldedRows = 0;
         buffer.clear();
     }
 

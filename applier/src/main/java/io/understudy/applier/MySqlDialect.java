@@ -28,7 +28,7 @@ final class MySqlDialect extends MySqlFamilyDialect {
         return POSITION_INSERT + " AS p ON DUPLICATE KEY UPDATE encoded_position=p.encoded_position,"
                 + " description=p.description, transaction_id=p.transaction_id,"
                 + " leader_commit_time=p.leader_commit_time, applied_at=p.applied_at,"
-                + " transactions=applied_position.transactions+1,"
+                + " transactions=applied_position.transactions+p.transactions,"
                 + " row_changes=applied_position.row_changes+p.row_changes";
     }
 }

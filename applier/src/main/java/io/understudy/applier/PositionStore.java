@@ -67,9 +67,9 @@ final class PositionStore {
         }
     }
 
-    /** Upserts the position row, adding one transaction and {@code rows} row changes to its counters. */
+    /** Upserts the position row, adding {@code transactions} and {@code rows} row changes to its counters. */
     void write(Connection c, String encoded, String description, String transactionId, Instant commitTime,
-               Instant appliedAt, long rows) throws SQLException {
+               Instant appliedAt, long transactions, long rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(dialect.positionUpsert())) {
             ps.setString(1, SOURCE);
             ps.setString(2, encoded);
@@ -77,7 +77,8 @@ final class PositionStore {
             ps.setString(4, transactionId);
             dialect.setInstant(ps, 5, commitTime);
             dialect.setInstant(ps, 6, appliedAt);
-            ps.setLong(7, rows);
+            ps.setLong(7, transactions);
+            ps.setLong(8, rows);
             ps.executeUpdate();
         }
     }

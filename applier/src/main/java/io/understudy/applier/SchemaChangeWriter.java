@@ -60,7 +60,7 @@ final class SchemaChangeWriter {
                     applyMySql(c, change);
                 }
                 positions.write(c, change.position().encode(), change.position().describe(), change.id(),
-                        change.commitTime(), appliedAt, 0);
+                        change.commitTime(), appliedAt, 1, 0);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

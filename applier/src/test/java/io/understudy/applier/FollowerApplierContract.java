@@ -115,6 +115,7 @@ abstract class FollowerApplierContract {
         a.begin("0-1-" + n);
         a.changes(changes);
         a.commit(tx(n, changes.size()));
+        a.endOfBatch();
     }
 
     void exec(String... statements) {
@@ -288,6 +289,55 @@ abstract class FollowerApplierContract {
 
         assertThat(count("big")).isEqualTo(total);
         assertThat(a.status().rowsApplied()).isEqualTo(total);
+    }
+
+    @Test
+    void foldedTransactionsBecomeVisibleTogetherWithTheLastPosition() throws Exception {
+        FollowerApplier a = applier();
+        for (long n = 1; n <= 3; n++) {
+            a.begin("0-1-" + n);
+            a.changes(bigRows((int) n * 10, 2));
+            a.commit(tx(n, 2));
+        }
+        assertThat(count("big")).as("folded, not committed yet").isZero();
+        assertThat(a.storedPosition()).isEmpty();
+        a.endOfBatch();
+        assertThat(count("big")).isEqualTo(6);
+        assertThat(a.storedPosition()).contains(Changes.position(3).encode());
+        assertThat(a.status().transactionsApplied()).isEqualTo(3);
+        assertThat(strings("SELECT transactions FROM understudy.applied_position")).containsExactly("3");
+    }
+
+    @Test
+    void abortRollsBackTheWholeFoldAndCloseCommitsACompleteOne() throws Exception {
+        FollowerApplier a = applier();
+        a.begin("0-1-1");
+        a.changes(bigRows(0, 2));
+        a.commit(tx(1, 2));
+        a.begin("0-1-2");
+        a.changes(bigRows(100, 2));
+        a.abort(); // the source failed inside transaction 2: transaction 1 is read again after the restart
+        assertThat(count("big")).isZero();
+        assertThat(a.storedPosition()).isEmpty();
+        apply(1, bigRows(0, 2));
+        a.begin("0-1-2");
+        a.changes(bigRows(100, 2));
+        a.commit(tx(2, 2));
+        FollowerApplier again = reopen(); // a graceful stop between transactions keeps the complete fold
+        assertThat(count("big")).isEqualTo(4);
+        assertThat(again.storedPosition()).contains(Changes.position(2).encode());
+    }
+
+    @Test
+    void aFoldCommitsByItselfAtItsTransactionLimit() throws Exception {
+        FollowerApplier a = applier();
+        for (long n = 1; n <= FollowerApplier.FOLD_TRANSACTIONS; n++) {
+            a.begin("0-1-" + n);
+            a.changes(bigRows((int) n, 1));
+            a.commit(tx(n, 1));
+        }
+        assertThat(count("big")).isEqualTo(FollowerApplier.FOLD_TRANSACTIONS);
+        assertThat(a.storedPosition()).contains(Changes.position(FollowerApplier.FOLD_TRANSACTIONS).encode());
     }
 
     @Test

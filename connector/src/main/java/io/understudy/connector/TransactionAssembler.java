@@ -70,6 +70,9 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
                 committer.markProcessed(event);
             }
             flush();
+            if (!begun) {
+                handler.endOfBatch();
+            }
             committer.markBatchFinished();
         } catch (InterruptedException | RuntimeException e) {
             failure = e;

@@ -32,6 +32,15 @@ public interface TransactionHandler {
     void abort();
 
     /**
+     * The source has delivered every transaction it had at hand (for the binlog, the end of a batch of log
+     * events) and is about to wait for more. A handler that folds several committed transactions into one
+     * durable step (see the applier) must make them durable now, so that no committed transaction waits for
+     * the next one. Called between transactions only. The default does nothing.
+     */
+    default void endOfBatch() throws InterruptedException {
+    }
+
+    /**
      * A leader DDL statement on a replicated table, delivered between transactions (never while one is
      * open): everything before it was committed, nothing after it has begun. The handler applies it and
      * stores {@link SchemaChange#position()} as its resume point.

@@ -194,4 +194,9 @@ public final class SnapshotFilter implements TransactionHandler {
     public void abort() {
         next.abort();
     }
+
+    @Override
+    public void endOfBatch() throws InterruptedException {
+        next.endOfBatch();
+    }
 }

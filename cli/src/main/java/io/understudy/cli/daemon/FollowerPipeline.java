@@ -140,6 +140,7 @@ final class FollowerPipeline implements Runnable {
         try (FollowerApplier applier = FollowerApplier.open(follower, clock)) {
             applier.begin("skip-ddl");
             applier.commit(new Transaction("skip-ddl", afterDdl, clock.instant(), 0));
+            applier.endOfBatch();
         }
     }
 

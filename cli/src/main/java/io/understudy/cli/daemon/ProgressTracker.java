@@ -72,6 +72,11 @@ final class ProgressTracker {
             public void abort() {
                 applier.abort();
             }
+
+            @Override
+            public void endOfBatch() throws InterruptedException {
+                applier.endOfBatch();
+            }
         };
     }
 }
