@@ -71,8 +71,12 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     private long transactions;
     private long rows;
     private volatile ApplierStatus status;
+    private final int applyThreads;
+    private ParallelApply parallel;
 
-    private FollowerApplier(FollowerRef where, HikariDataSource pool, Clock clock, Dialect dialect, boolean replicaRole) {
+    private FollowerApplier(FollowerRef where, HikariDataSource pool, Clock clock, Dialect dialect, boolean replicaRole,
+                            int applyThreads) {
+        this.applyThreads = applyThreads;
         this.where = where;
         this.pool = pool;
         this.clock = clock;
@@ -94,17 +98,61 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     public static FollowerApplier open(FollowerConfig follower, Clock clock) {
         FollowerRef where = FollowerRef.of(follower);
         Dialect dialect = Dialect.of(follower.endpoint().kind());
-        HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect);
+        HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect, follower.applyThreads() + 2);
         try {
             new PositionStore(where, dialect).migrate(pool, follower.endpoint().user());
             boolean replicaRole = dialect instanceof PostgresDialect && SessionProbe.replicaRoleAllowed(where, pool);
-            FollowerApplier applier = new FollowerApplier(where, pool, clock, dialect, replicaRole);
+            FollowerApplier applier = new FollowerApplier(where, pool, clock, dialect, replicaRole, follower.applyThreads());
             applier.loadStatus();
             return applier;
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * The handler to give the change source: this applier itself with one apply thread; with more, a handler
+     * that applies independent transactions on several connections and commits them in leader order
+     * ({@link ParallelApply}). Either way {@link #close()} closes it.
+     */
+    public synchronized TransactionHandler handler() {
+        if (applyThreads == 1) {
+            return this;
+        }
+        if (parallel == null) {
+            ApplyLanes lanes = new ApplyLanes(where, pool, dialect, dialect.transactionSetup(replicaRole), clock,
+                    applyThreads, this::record);
+            parallel = new ParallelApply(this, lanes, new TableCatalog(where, dialect));
+            LOG.info("{}: applying independent transactions on {} connections, committing in leader order", where,
+                    applyThreads);
+        }
+        return parallel;
+    }
+
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} on a pooled connection of its own (read-only work of the parallel handler). */
+    <T> T withConnection(String what, SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw Failures.wrap(where, "cannot " + what, e, "Check the follower's state and the user's privileges.");
+        }
+    }
+
+    /** Counts a committed group of leader transactions (from any thread). */
+    private synchronized void record(ApplyLanes.Committed c) {
+        transactions += c.transactions();
+        rows += c.rows();
+        status = new ApplierStatus(where.name(), c.last().id(), c.last().position().describe(), c.last().commitTime(),
+                c.appliedAt(), transactions, rows);
     }
 
     /** The encoded position stored on the follower ({@link Position#encode()}), empty if none yet. */
@@ -201,10 +249,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
             positions.write(tx, last.position().encode(), last.position().describe(), lastFoldedId,
                     last.commitTime(), appliedAt, folded, foldedRows);
             tx.commit();
-            transactions += folded;
-            rows += foldedRows;
-            status = new ApplierStatus(where.name(), last.id(), last.position().describe(), last.commitTime(),
-                    appliedAt, transactions, rows);
+            record(new ApplyLanes.Committed(last, lastFoldedId, folded, foldedRows, appliedAt));
         } catch (SQLException e) {
             discard();
             throw Failures.wrap(where, "cannot commit " + what + " at " + last.position().describe(), e,
@@ -228,9 +273,11 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         Instant appliedAt = clock.instant();
         ddl.apply(pool, change, dialect.transactionSetup(replicaRole), appliedAt);
         catalog.clear(); // table definitions changed
-        transactions++;
-        status = new ApplierStatus(where.name(), change.id(), change.position().describe(), change.commitTime(),
-                appliedAt, transactions, rows);
+        synchronized (this) {
+            transactions++;
+            status = new ApplierStatus(where.name(), change.id(), change.position().describe(), change.commitTime(),
+                    appliedAt, transactions, rows);
+        }
     }
 
     @Override
@@ -244,6 +291,14 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
      */
     @Override
     public void close() {
+        ParallelApply p;
+        synchronized (this) {
+            p = parallel;
+            parallel = null;
+        }
+        if (p != null) {
+            p.close();
+        }
         try {
             if (folded > 0 && !inLeaderTransaction) {
                 commitFold();

@@ -10,8 +10,11 @@ import java.util.Map;
 /**
  * A follower table that receives a leader table's rows: its quoted name and its columns by name.
  * Leader column names are matched exactly first, then ignoring case (PostgreSQL folds unquoted names).
+ * {@code uniqueIndexes} counts its unique indexes, the primary key included: with more than one, two rows
+ * with different keys can still collide, which parallel apply must know.
  */
-record FollowerTable(FollowerRef where, TableId leaderTable, String sqlName, Map<String, FollowerColumn> columns) {
+record FollowerTable(FollowerRef where, TableId leaderTable, String sqlName, Map<String, FollowerColumn> columns,
+                     int uniqueIndexes) {
     FollowerTable {
         columns = Map.copyOf(columns);
     }

@@ -56,7 +56,7 @@ final class TableCatalog {
                     + dialect.describeTarget(t) + ". Create it on the follower with the leader's columns and key "
                     + "(Understudy does not replicate DDL), then restart Understudy.");
         }
-        return new FollowerTable(where, t, dialect.qualified(schema, table), columns);
+        return new FollowerTable(where, t, dialect.qualified(schema, table), columns, uniqueIndexes(md, schema, table));
     }
 
     private Map<String, FollowerColumn> read(DatabaseMetaData md, String schema, String table) throws SQLException {
@@ -77,6 +77,20 @@ final class TableCatalog {
             }
         }
         return columns;
+    }
+
+    private int uniqueIndexes(DatabaseMetaData md, String schema, String table) throws SQLException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (ResultSet rs = dialect.schemaIsCatalog() ? md.getIndexInfo(schema, null, table, true, true)
+                : md.getIndexInfo(null, schema, table, true, true)) {
+            while (rs.next()) {
+                String name = rs.getString("INDEX_NAME");
+                if (name != null && !rs.getBoolean("NON_UNIQUE")) {
+                    names.add(name);
+                }
+            }
+        }
+        return names.size();
     }
 
     private static String escape(String name, String esc) {

@@ -16,6 +16,7 @@ import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
 import io.understudy.model.RowChange;
 import io.understudy.model.TableId;
+import io.understudy.model.TransactionHandler;
 import io.understudy.servers.DatabaseServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -338,6 +339,72 @@ abstract class FollowerApplierContract {
         }
         assertThat(count("big")).isEqualTo(FollowerApplier.FOLD_TRANSACTIONS);
         assertThat(a.storedPosition()).contains(Changes.position(FollowerApplier.FOLD_TRANSACTIONS).encode());
+    }
+
+    /**
+     * Parallel apply: 400 small transactions, half touching 16 hot keys (they must apply in order), half their
+     * own keys (they may apply at the same time), some deleting; the follower ends exactly as applying them one by
+     * one would leave it, with the last position stored.
+     */
+    @Test
+    void parallelApplyEndsLikeSerialApply() throws Exception {
+        TableId big = table("big");
+        Map<Long, String> expected = new java.util.TreeMap<>();
+        TransactionHandler h = applier().handler();
+        assertThat(h).isNotSameAs(applier());
+        for (long n = 1; n <= 400; n++) {
+            long hot = n % 16;
+            List<RowChange> changes = new ArrayList<>();
+            Map<String, Object> before = row("id", hot, "v", expected.get(hot));
+            Map<String, Object> after = row("id", hot, "v", "tx" + n);
+            changes.add(expected.containsKey(hot) ? update(big, ID, before, after) : insert(big, ID, after));
+            expected.put(hot, "tx" + n);
+            changes.add(insert(big, ID, row("id", 1000 + n, "v", "own" + n)));
+            expected.put(1000 + n, "own" + n);
+            if (n % 7 == 0) {
+                changes.add(delete(big, ID, row("id", 1000 + n - 3, "v", expected.remove(1000 + n - 3))));
+            }
+            h.begin("0-1-" + n);
+            h.changes(changes);
+            h.commit(tx(n, changes.size()));
+            if (n % 50 == 0) {
+                h.endOfBatch();
+            }
+        }
+        h.endOfBatch();
+        FollowerApplier again = reopen(); // close waits for the lanes
+        assertThat(strings("SELECT concat(id, '=', v) FROM " + schema + ".big ORDER BY id"))
+                .containsExactlyElementsOf(expected.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        assertThat(again.storedPosition()).contains(Changes.position(400).encode());
+        assertThat(strings("SELECT transactions FROM understudy.applied_position")).containsExactly("400");
+    }
+
+    @Test
+    void parallelApplyFailureCommitsNothingAfterTheFailingTransaction() throws Exception {
+        Map.Entry<String, Object> bad = unrepresentable().get(0);
+        Map<String, Object> badRow = TypesRow.nulls(1);
+        badRow.put(bad.getKey(), bad.getValue());
+        TransactionHandler h = applier().handler();
+        assertThatThrownBy(() -> {
+            for (long n = 1; n <= 60; n++) {
+                h.begin("0-1-" + n);
+                h.changes(n == 40 ? List.of(insert(table("types"), ID, badRow)) : bigRows((int) n * 10, 1));
+                h.commit(tx(n, 1));
+                if (n % 5 == 0) {
+                    h.endOfBatch();
+                }
+            }
+            h.begin("0-1-61");
+            h.changes(bigRows(100_000, ParallelApply.GROUP_ROWS + 1)); // too big to buffer: waits for the lanes
+        }).isInstanceOf(ReplicationException.class).hasMessageContaining(bad.getKey()).hasMessageContaining("0-1-40");
+        h.abort();
+        FollowerApplier again = reopen();
+        long committed = count("big");
+        assertThat(committed).as("transactions before the failing one, in order").isLessThan(40);
+        assertThat(count("types")).isZero();
+        if (committed > 0) {
+            assertThat(again.storedPosition()).contains(Changes.position(committed).encode());
+        }
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigBinder {
     static final List<String> ROOT_KEYS = List.of("leader", "capture", "followers", "http");
-    static final List<String> FOLLOWER_KEYS = List.of("name", "kind", "url", "user", "password", "password-file");
+    static final List<String> FOLLOWER_KEYS = List.of("name", "kind", "url", "user", "password", "password-file",
+            "apply-threads");
     static final List<String> HTTP_KEYS = List.of("port", "bind");
     static final String DEFAULT_BIND = "127.0.0.1";
     private static final Pattern FOLLOWER_NAME = Pattern.compile("[a-z0-9_-]{1,40}");
@@ -100,10 +101,13 @@ final class ConfigBinder {
         reader.rejectUnknownKeys(m, path, FOLLOWER_KEYS);
         Optional<String> name = reader.requiredText(m, path, "name").filter(n -> checkName(n, m, path, firstLine));
         Optional<Endpoint> endpoint = endpoints.bind(m, path);
-        if (name.isEmpty() || endpoint.isEmpty()) {
+        Optional<YamlNode> threadsNode = reader.optional(m, "apply-threads");
+        Optional<Long> threads = threadsNode.isEmpty() ? Optional.of((long) FollowerConfig.DEFAULT_APPLY_THREADS)
+                : reader.integer(threadsNode.get(), path + ".apply-threads", 1, FollowerConfig.MAX_APPLY_THREADS);
+        if (name.isEmpty() || endpoint.isEmpty() || threads.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FollowerConfig(name.get(), endpoint.get()));
+        return Optional.of(new FollowerConfig(name.get(), endpoint.get(), threads.get().intValue()));
     }
 
     private boolean checkName(String name, YamlNode.Mapping m, String path, Map<String, Integer> firstLine) {

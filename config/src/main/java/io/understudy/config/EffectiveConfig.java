@@ -31,6 +31,7 @@ final class EffectiveConfig {
         for (FollowerConfig follower : config.followers()) {
             out.append("  - name: ").append(scalar(follower.name())).append('\n');
             endpoint(out, "    ", follower.endpoint());
+            out.append("    apply-threads: ").append(follower.applyThreads()).append('\n');
         }
         HttpConfig http = config.http();
         out.append("http:\n");

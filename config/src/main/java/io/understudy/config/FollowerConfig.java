@@ -5,10 +5,25 @@ import java.util.Objects;
 /**
  * One follower. A leader table {@code s.t} lands in {@code s.t} on a MySQL/MariaDB follower and in schema
  * {@code s}, table {@code t} of the URL's database on a PostgreSQL follower.
+ *
+ * @param applyThreads follower connections that apply independent leader transactions at once (commits stay
+ *                     in leader order), 1..{@value #MAX_APPLY_THREADS}; 1 applies one transaction after another
  */
-public record FollowerConfig(String name, Endpoint endpoint) {
+public record FollowerConfig(String name, Endpoint endpoint, int applyThreads) {
+    public static final int DEFAULT_APPLY_THREADS = 4;
+    public static final int MAX_APPLY_THREADS = 32;
+
     public FollowerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(endpoint, "endpoint");
+        if (applyThreads < 1 || applyThreads > MAX_APPLY_THREADS) {
+            throw new IllegalArgumentException("apply-threads must be between 1 and " + MAX_APPLY_THREADS
+                    + ", not " + applyThreads);
+        }
+    }
+
+    /** A follower with the default number of apply threads. */
+    public FollowerConfig(String name, Endpoint endpoint) {
+        this(name, endpoint, DEFAULT_APPLY_THREADS);
     }
 }

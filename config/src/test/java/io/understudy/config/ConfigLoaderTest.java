@@ -127,6 +127,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void applyThreadsDefaultAndRange() throws Exception {
+        assertThat(parse(FULL).followers()).extracting(FollowerConfig::applyThreads)
+                .containsOnly(FollowerConfig.DEFAULT_APPLY_THREADS);
+        assertThat(parse(FULL.replace("name: replica2,", "name: replica2, apply-threads: 1,"))
+                .follower("replica2").orElseThrow().applyThreads()).isEqualTo(1);
+        assertThat(problems(FULL.replace("name: replica2,", "name: replica2, apply-threads: 0,")).problems())
+                .extracting(ConfigException.Problem::path).containsExactly("followers[1].apply-threads");
+    }
+
+    @Test
     void rejectsUnknownKeysAtEveryLevelListingPossibleValues() {
         ConfigException e = problems(FULL.replace("user: understudy", "user: understudy, pasword: x")
                 .replace("server-id: 54001", "server-id: 54001, serverid: 1")
@@ -138,7 +148,7 @@ class ConfigLoaderTest {
                 "test.yaml:1: leader: unknown key 'pasword'; possible values: kind, url, user, password, password-file",
                 "test.yaml:2: capture: unknown key 'serverid'; possible values: mode, tables, exclude, keys, server-id",
                 "test.yaml:5: followers[1]: unknown key 'host'; possible values: name, kind, url, user, password, "
-                        + "password-file",
+                        + "password-file, apply-threads",
                 "test.yaml:6: http: unknown key 'tls'; possible values: port, bind",
                 "test.yaml:7: unknown key 'metrics'; possible values: leader, capture, followers, http"));
     }

@@ -112,7 +112,7 @@ final class FollowerPipeline implements Runnable {
             if (stopped.getCount() == 0) {
                 return;
             }
-            TransactionHandler handler = SnapshotFilter.around(follower, clock, progress.wrap(applier, backoff::reset));
+            TransactionHandler handler = SnapshotFilter.around(follower, clock, progress.wrap(applier.handler(), backoff::reset));
             Optional<String> stored = applier.storedPosition();
             Position resume;
             if (stored.isPresent()) {

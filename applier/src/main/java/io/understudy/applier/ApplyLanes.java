@@ -1,0 +1,237 @@
+package io.understudy.applier;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.understudy.model.ReplicationException;
+import io.understudy.model.RowChange;
+import io.understudy.model.Transaction;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies groups of complete leader transactions on several follower connections at once and commits them in
+ * leader order. A group is started only when its {@link WriteSet} overlaps no group still in flight, so groups
+ * that run at the same time touch disjoint rows; each group waits, after writing its rows, until every earlier
+ * group has committed, then writes the position of its last transaction and commits. The follower therefore
+ * passes through exactly the states it would pass through applying the groups one by one: a prefix of the
+ * leader's history, with the stored position always that of the last committed group.
+ *
+ * <p>If a group fails, every later group rolls back instead of committing (it must not commit over the gap),
+ * and the failure is rethrown by the next {@link #submit} or {@link #drain}; groups before it may still commit.
+ * Resuming from the stored position then applies each transaction once.
+ *
+ * <p>{@link #submit}, {@link #drain} and {@link #close} are called by one coordinating thread; the lanes run on
+ * their own threads.
+ */
+final class ApplyLanes implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApplyLanes.class);
+
+    /** One leader transaction of a group. */
+    record Item(Transaction transaction, String transactionId, List<RowChange> changes) {
+    }
+
+    /** What a committed group reports back. */
+    record Committed(Transaction last, String lastId, int transactions, long rows, Instant appliedAt) {
+    }
+
+    private record Group(long sequence, List<Item> items, WriteSet writes, long rows) {
+    }
+
+    private final FollowerRef where;
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+    private final PositionStore positions;
+    private final String setup;
+    private final Clock clock;
+    private final int lanes;
+    private final Consumer<Committed> onCommit;
+    private final ExecutorService workers;
+    private final ThreadLocal<StatementWriter> writers;
+    private final Object monitor = new Object();
+    private final List<Group> inFlight = new ArrayList<>();
+    private long nextSequence = 1;
+    private long committed;
+    private RuntimeException failure;
+
+    ApplyLanes(FollowerRef where, HikariDataSource pool, Dialect dialect, String setup, Clock clock, int lanes,
+               Consumer<Committed> onCommit) {
+        this.where = where;
+        this.pool = pool;
+        this.dialect = dialect;
+        this.positions = new PositionStore(where, dialect);
+        this.setup = setup;
+        this.clock = clock;
+        this.lanes = lanes;
+        this.onCommit = onCommit;
+        this.workers = Executors.newFixedThreadPool(lanes, r -> {
+            Thread t = new Thread(r, "apply-" + where.name());
+            t.setDaemon(true);
+            return t;
+        });
+        this.writers = ThreadLocal.withInitial(() -> new StatementWriter(where, dialect, new TableCatalog(where, dialect)));
+    }
+
+    /**
+     * Starts applying {@code items} (complete transactions in leader order, following everything submitted
+     * before) once a lane is free and no group in flight overlaps {@code writes}.
+     *
+     * @throws RuntimeException the failure of an earlier group, if one failed
+     */
+    void submit(List<Item> items, WriteSet writes, long rows) throws InterruptedException {
+        Group group;
+        synchronized (monitor) {
+            while (failure == null && (inFlight.size() >= lanes || overlapsInFlight(writes))) {
+                monitor.wait();
+            }
+            rethrow();
+            group = new Group(nextSequence++, List.copyOf(items), writes, rows);
+            inFlight.add(group);
+        }
+        workers.execute(() -> run(group));
+    }
+
+    /** Waits until every submitted group has committed. @throws RuntimeException the first failure */
+    void drain() throws InterruptedException {
+        synchronized (monitor) {
+            while (!inFlight.isEmpty()) {
+                monitor.wait();
+            }
+            rethrow();
+        }
+    }
+
+    private boolean overlapsInFlight(WriteSet writes) {
+        for (Group g : inFlight) {
+            if (g.writes().overlaps(writes)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void rethrow() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void run(Group group) {
+        try (Connection c = pool.getConnection()) {
+            try {
+                apply(c, group);
+            } catch (SQLException | RuntimeException | InterruptedException e) {
+                rollback(c);
+                fail(group, e);
+            }
+        } catch (SQLException e) {
+            fail(group, e);
+        }
+    }
+
+    private void apply(Connection c, Group group) throws SQLException, InterruptedException {
+        if (dialect instanceof MySqlFamilyDialect) {
+            // no gap locks: groups with disjoint keys never wait for each other
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+        if (setup != null) {
+            StatementWriter.run(c, setup);
+        }
+        StatementWriter writer = writers.get();
+        for (Item item : group.items()) {
+            writer.write(c, ChangePlan.of(item.changes()), item.transactionId());
+        }
+        if (!awaitTurn(group.sequence())) {
+            c.rollback(); // an earlier group failed: committing now would skip its transactions
+            finish(group, null);
+            return;
+        }
+        Item last = group.items().get(group.items().size() - 1);
+        Instant appliedAt = clock.instant();
+        positions.write(c, last.transaction().position().encode(), last.transaction().position().describe(),
+                last.transactionId(), last.transaction().commitTime(), appliedAt, group.items().size(), group.rows());
+        c.commit();
+        finish(group, new Committed(last.transaction(), last.transactionId(), group.items().size(), group.rows(), appliedAt));
+    }
+
+    /** Waits until every earlier group committed; false if one failed instead. */
+    private boolean awaitTurn(long sequence) throws InterruptedException {
+        synchronized (monitor) {
+            while (failure == null && committed != sequence - 1) {
+                monitor.wait();
+            }
+            return failure == null;
+        }
+    }
+
+    private void finish(Group group, Committed done) {
+        synchronized (monitor) {
+            if (done != null) {
+                committed = group.sequence();
+                onCommit.accept(done);
+            }
+            inFlight.remove(group);
+            monitor.notifyAll();
+        }
+    }
+
+    private void fail(Group group, Exception e) {
+        Item first = group.items().get(0);
+        Item last = group.items().get(group.items().size() - 1);
+        RuntimeException error = e instanceof RuntimeException r ? r
+                : e instanceof SQLException s ? Failures.wrap(where, "cannot apply leader transactions "
+                        + first.transactionId() + " .. " + last.transactionId() + " (up to "
+                        + last.transaction().position().describe() + ")", s, "Nothing of them was committed.")
+                : new ReplicationException(where + ": applying leader transactions was interrupted", e);
+        synchronized (monitor) {
+            if (failure == null) {
+                failure = error;
+            }
+            inFlight.remove(group);
+            monitor.notifyAll();
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback failed (the connection is dropped anyway)", e);
+        }
+    }
+
+    /** Lets the groups in flight finish (or fail), then stops the lanes. */
+    @Override
+    public void close() {
+        try {
+            synchronized (monitor) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+                    monitor.wait(1000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** Builds a write set with the follower's unique-index knowledge. */
+    static WriteSet writeSet(List<Item> items, Function<io.understudy.model.TableId, Boolean> wholeTable) {
+        WriteSet writes = new WriteSet();
+        for (Item item : items) {
+            writes.add(item.changes(), wholeTable::apply);
+        }
+        return writes;
+    }
+}

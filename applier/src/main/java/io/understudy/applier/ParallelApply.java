@@ -1,0 +1,146 @@
+package io.understudy.applier;
+
+import io.understudy.model.RowChange;
+import io.understudy.model.SchemaChange;
+import io.understudy.model.TableId;
+import io.understudy.model.Transaction;
+import io.understudy.model.TransactionHandler;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The applier's handler with several apply threads ({@code apply-threads > 1}): gathers consecutive complete
+ * leader transactions into groups (up to {@value #GROUP_TRANSACTIONS} transactions or {@value #GROUP_ROWS} row
+ * changes, or what the source had at hand) and hands each group to {@link ApplyLanes}, which applies groups with
+ * disjoint write sets at the same time and commits them in leader order. A transaction with more than
+ * {@value #GROUP_ROWS} row changes is not buffered: everything in flight is committed first, then it streams
+ * through the serial applier in bounded memory. DDL is a barrier the same way.
+ *
+ * <p>Called by one thread at a time, like any {@link TransactionHandler}.
+ */
+final class ParallelApply implements TransactionHandler, AutoCloseable {
+    static final int GROUP_TRANSACTIONS = 32;
+    static final int GROUP_ROWS = FollowerApplier.FLUSH_ROWS;
+
+    private final FollowerApplier serial;
+    private final ApplyLanes lanes;
+    private final Map<TableId, Boolean> wholeTables = new HashMap<>();
+    private final TableCatalog catalog;
+    private final List<ApplyLanes.Item> group = new ArrayList<>();
+    private long groupRows;
+    private List<RowChange> pending;
+    private String pendingId;
+    private boolean streaming;
+
+    ParallelApply(FollowerApplier serial, ApplyLanes lanes, TableCatalog catalog) {
+        this.serial = serial;
+        this.lanes = lanes;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void begin(String transactionId) {
+        pending = new ArrayList<>();
+        pendingId = transactionId;
+        streaming = false;
+    }
+
+    @Override
+    public void changes(List<RowChange> changes) throws InterruptedException {
+        if (streaming) {
+            serial.changes(changes);
+            return;
+        }
+        pending.addAll(changes);
+        if (pending.size() > GROUP_ROWS) {
+            // too big to buffer: commit what is in flight, then stream this one on its own
+            submitGroup();
+            lanes.drain();
+            streaming = true;
+            serial.begin(pendingId);
+            serial.changes(pending);
+            pending = null;
+        }
+    }
+
+    @Override
+    public void commit(Transaction transaction) throws InterruptedException {
+        if (streaming) {
+            serial.commit(transaction);
+            serial.endOfBatch();
+            streaming = false;
+            return;
+        }
+        group.add(new ApplyLanes.Item(transaction, pendingId, List.copyOf(pending)));
+        groupRows += pending.size();
+        pending = null;
+        if (group.size() >= GROUP_TRANSACTIONS || groupRows >= GROUP_ROWS) {
+            submitGroup();
+        }
+    }
+
+    @Override
+    public void endOfBatch() throws InterruptedException {
+        submitGroup();
+    }
+
+    @Override
+    public void schemaChange(SchemaChange change) throws InterruptedException {
+        submitGroup();
+        lanes.drain();
+        serial.schemaChange(change);
+        wholeTables.clear(); // indexes may have changed
+        catalog.clear();
+    }
+
+    @Override
+    public void abort() {
+        if (streaming) {
+            serial.abort();
+        }
+        streaming = false;
+        pending = null;
+        group.clear(); // complete transactions not yet handed over: read again after the restart
+        groupRows = 0;
+    }
+
+    private void submitGroup() throws InterruptedException {
+        if (group.isEmpty()) {
+            return;
+        }
+        WriteSet writes = ApplyLanes.writeSet(group, this::wholeTable);
+        lanes.submit(group, writes, groupRows);
+        group.clear();
+        groupRows = 0;
+    }
+
+    private boolean wholeTable(TableId table) {
+        return wholeTables.computeIfAbsent(table, t -> serial.withConnection("read the indexes of the follower table for " + t,
+                c -> uniqueBeyondKey(c, t)));
+    }
+
+    private boolean uniqueBeyondKey(Connection c, TableId t) throws SQLException {
+        return catalog.table(c, t).uniqueIndexes() > 1;
+    }
+
+    /** Hands over complete transactions not yet applied and waits for everything in flight. */
+    @Override
+    public void close() {
+        try {
+            if (!streaming && pending == null) {
+                submitGroup();
+            }
+            lanes.drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // already reported by the call that failed; what did not commit is read again
+        } finally {
+            lanes.close();
+        }
+    }
+}
