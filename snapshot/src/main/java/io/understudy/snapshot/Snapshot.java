@@ -2,6 +2,8 @@ package io.understudy.snapshot;
 
 import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
+import io.understudy.catalog.BulkLoadDdl;
+import io.understudy.catalog.DeferredIndex;
 import io.understudy.catalog.FollowerSchema;
 import io.understudy.catalog.LeaderCatalog;
 import io.understudy.catalog.TableDef;
@@ -74,13 +76,15 @@ public final class Snapshot {
         DatabaseKind kind = follower.endpoint().kind();
         List<TableDef> tables;
         Map<TableId, Long> estimates;
+        List<BulkLoadDdl> load;
         List<String> ddl;
         List<String> foreignKeys;
         try (Connection l = connect(leader, "leader")) {
             tables = LeaderCatalog.tables(l, config.capture().filter());
             requireKeys(tables);
             estimates = estimates(l);
-            ddl = SchemaStep.tableDdl(l, tables, kind);
+            load = SchemaStep.tableDdl(l, tables, kind);
+            ddl = SchemaStep.statements(load);
             foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, kind) : List.of();
             if (options.dryRun()) {
                 List<String> all = new ArrayList<>(ddl);
@@ -88,17 +92,20 @@ public final class Snapshot {
                 return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "");
             }
             try (Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
-                FollowerSchema.create(l, f, kind, config.capture().filter());
+                FollowerSchema.createTables(f, kind, load);
             }
         } catch (SQLException e) {
             throw new RetriableException("reading the leader's catalog at " + leader.describe() + " failed: "
                     + e.getMessage(), e);
         }
-        return copy(tables, estimates, ddl, foreignKeys);
+        Map<TableId, List<DeferredIndex>> indexes = new HashMap<>();
+        load.forEach(t -> indexes.put(t.table(), t.indexes()));
+        return copy(tables, estimates, ddl, indexes, foreignKeys);
     }
 
     private SnapshotResult copy(List<TableDef> tables, Map<TableId, Long> estimates, List<String> ddl,
-                                List<String> foreignKeys) throws InterruptedException {
+                                Map<TableId, List<DeferredIndex>> indexes, List<String> foreignKeys)
+            throws InterruptedException {
         long started = System.nanoTime();
         try (SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
             Map<TableId, SnapshotProgress> progress = new HashMap<>();
@@ -119,7 +126,7 @@ public final class Snapshot {
             AtomicLong rows = new AtomicLong();
             AtomicLong bytes = new AtomicLong();
             ProgressListener counting = counting(rows, bytes);
-            List<SnapshotProgress> finished = copyAll(tables, estimates, progress, writer, counting);
+            List<SnapshotProgress> finished = copyAll(tables, estimates, indexes, progress, writer, counting);
             BinlogPosition start = finished.stream().map(Cutoffs::of).map(Cutoffs::min)
                     .min(BinlogPositions.ORDER).orElseGet(() -> currentPosition());
             writer.initializePosition(start);
@@ -133,6 +140,7 @@ public final class Snapshot {
     }
 
     private List<SnapshotProgress> copyAll(List<TableDef> tables, Map<TableId, Long> estimates,
+                                           Map<TableId, List<DeferredIndex>> indexes,
                                            Map<TableId, SnapshotProgress> progress, SnapshotWriter writer,
                                            ProgressListener counting) throws InterruptedException {
         List<TableDef> order = new ArrayList<>(tables);
@@ -143,7 +151,8 @@ public final class Snapshot {
             for (TableDef t : order) {
                 TableCopy copy = new TableCopy(t, estimates.getOrDefault(t.id(), 0L), progress.get(t.id()),
                         config.leader(), writer, options.chunkSize(), counting);
-                futures.add(pool.submit(copy::run));
+                List<DeferredIndex> deferred = indexes.getOrDefault(t.id(), List.of());
+                futures.add(pool.submit(() -> addIndexes(copy.run(), deferred)));
             }
             List<SnapshotProgress> done = new ArrayList<>();
             for (Future<SnapshotProgress> f : futures) {
@@ -194,6 +203,33 @@ public final class Snapshot {
     private BinlogPosition currentPosition() {
         try (ConsistentRead read = ConsistentRead.open(config.leader())) {
             return read.position();
+        }
+    }
+
+    /**
+     * Adds a copied table's unique and secondary indexes (a sorted build instead of random inserts per row).
+     * Runs for {@code done} tables of an earlier run too, so an interrupted run still ends with every index;
+     * the streaming position is stored only after every table has them.
+     */
+    private SnapshotProgress addIndexes(SnapshotProgress copied, List<DeferredIndex> deferred) {
+        if (deferred.isEmpty()) {
+            return copied;
+        }
+        long started = System.nanoTime();
+        try (Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
+            int added = FollowerSchema.addIndexes(f, follower.endpoint().kind(), deferred);
+            if (added > 0) {
+                LOG.info("{}: {} index(es) built in {} ms after the copy", copied.table(), added,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+            return copied;
+        } catch (SQLException | IllegalStateException e) {
+            boolean resumed = copied.earlierSegments() != null && deferred.stream().anyMatch(DeferredIndex::unique);
+            throw new ReplicationException("follower '" + follower.name() + "': " + e.getMessage() + (resumed
+                    ? ". The table was copied in segments at different leader positions (a resumed copy), so a value"
+                    + " of a unique key may sit in two rows until streaming catches up. Copy the table again in one"
+                    + " snapshot: delete its row in understudy.snapshot_progress and run the snapshot again"
+                    : ". The rows are copied; fix the cause and run the snapshot again, it only adds the missing indexes"), e);
         }
     }
 
