@@ -73,6 +73,14 @@ sealed interface Dialect permits MySqlFamilyDialect, PostgresDialect {
         return sql.append(')').toString();
     }
 
+    /**
+     * Whether bulk inserts of rows known to be absent run fastest as one single-row INSERT in a JDBC batch
+     * (the driver sends the whole batch as one bulk command) rather than as multi-row statements.
+     */
+    default boolean batchInserts() {
+        return false;
+    }
+
     /** Removes all rows inside the open transaction. */
     String truncate(String table);
 

@@ -21,6 +21,13 @@ final class MariaDbDialect extends MySqlFamilyDialect {
     }
 
     @Override
+    public boolean batchInserts() {
+        // Connector/J 3 sends an INSERT batch as one COM_STMT_BULK_EXECUTE (useBulkStmtsForInserts, on by
+        // default): binary values, no SQL text to build, escape or parse per row, split by max_allowed_packet
+        return true;
+    }
+
+    @Override
     public String positionUpsert() {
         return POSITION_INSERT + " ON DUPLICATE KEY UPDATE encoded_position=VALUES(encoded_position),"
                 + " description=VALUES(description), transaction_id=VALUES(transaction_id),"

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes a snapshot's copied rows to ONE follower: each chunk (PostgreSQL: COPY; otherwise multi-row upserts,
+ * Writes a snapshot's copied rows to ONE follower: each chunk (PostgreSQL: COPY; otherwise multi-row INSERTs,
  * both with the applier's value conversion) in one follower transaction together with the table's row in
  * {@code understudy.snapshot_progress}, so a follower's progress row always describes exactly the rows it holds.
  *
@@ -38,6 +38,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final boolean replicaRole;
     private final PositionStore positions;
     private final Map<TableId, StatementWriter> writers = new ConcurrentHashMap<>();
+    private final Map<TableId, StatementWriter> inserters = new ConcurrentHashMap<>();
     private final Map<TableId, PostgresCopy> copies = new ConcurrentHashMap<>();
 
     private SnapshotWriter(FollowerRef where, HikariDataSource pool, Dialect dialect, Clock clock, boolean replicaRole) {
@@ -138,12 +139,16 @@ public final class SnapshotWriter implements AutoCloseable {
      * and records {@code progress}, in one follower transaction.
      */
     public void writeChunk(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress) {
+        write(table, keyColumns, rows, progress, writers.computeIfAbsent(table,
+                t -> new StatementWriter(where, dialect, new TableCatalog(where, dialect))));
+    }
+
+    private void write(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress,
+                       StatementWriter writer) {
         List<RowChange> changes = new ArrayList<>(rows.size());
         for (Row row : rows) {
             changes.add(new RowChange(table, Op.INSERT, null, row, keyColumns));
         }
-        StatementWriter writer = writers.computeIfAbsent(table,
-                t -> new StatementWriter(where, dialect, new TableCatalog(where, dialect)));
         String what = "snapshot chunk of " + table + " up to key " + progress.lastKey();
         inTransaction("write " + what, c -> {
             writer.write(c, ChangePlan.of(changes), what);
@@ -156,12 +161,14 @@ public final class SnapshotWriter implements AutoCloseable {
      * Inserts {@code rows} that the follower table does NOT hold and records {@code progress}, in one follower
      * transaction. The caller guarantees absence: the table was emptied by {@link #restartTable} and is copied
      * in increasing key order, or a resumed copy continues strictly after the last committed key. PostgreSQL
-     * followers take the rows with COPY (a row that exists after all fails the chunk instead of being
-     * overwritten); otherwise, and for values only the driver can bind, this writes like {@link #writeChunk}.
+     * followers take the rows with COPY, MariaDB/MySQL followers with multi-row plain INSERTs: either way a row
+     * that exists after all fails the chunk instead of being overwritten. For values only the driver can bind
+     * into PostgreSQL, this writes like {@link #writeChunk}.
      */
     public void insertChunk(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress) {
         if (!(dialect instanceof PostgresDialect)) {
-            writeChunk(table, keyColumns, rows, progress);
+            write(table, keyColumns, rows, progress, inserters.computeIfAbsent(table,
+                    t -> new StatementWriter(where, dialect, new TableCatalog(where, dialect), true)));
             return;
         }
         PostgresCopy copy = copies.computeIfAbsent(table, t -> new PostgresCopy(where, dialect));

@@ -32,6 +32,7 @@ final class StatementWriter {
     private final FollowerRef where;
     private final Dialect dialect;
     private final TableCatalog catalog;
+    private final boolean insertOnly;
     private final Map<Shape, String> sqlCache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Shape, String> eldest) {
@@ -40,9 +41,18 @@ final class StatementWriter {
     };
 
     StatementWriter(FollowerRef where, Dialect dialect, TableCatalog catalog) {
+        this(where, dialect, catalog, false);
+    }
+
+    /**
+     * @param insertOnly write row images with plain INSERT (a row that exists fails the statement with a
+     *                   duplicate key) instead of upserts; for bulk loads into rows known to be absent
+     */
+    StatementWriter(FollowerRef where, Dialect dialect, TableCatalog catalog, boolean insertOnly) {
         this.where = where;
         this.dialect = dialect;
         this.catalog = catalog;
+        this.insertOnly = insertOnly;
     }
 
     void write(Connection connection, List<Group> groups, String transactionId) {
@@ -68,12 +78,18 @@ final class StatementWriter {
         int perRow = columns.stream().mapToInt(dialect::parameters).sum();
         int maxRows = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Dialect.MAX_PARAMETERS / perRow));
         List<Item> items = group.items();
+        if (insertOnly && group.kind() == Kind.UPSERT && dialect.batchInserts()) {
+            executeBatch(connection, group, items, table, dialect.insertPrefix(table.sqlName(), columns, 1).toString(),
+                    transactionId);
+            return;
+        }
         for (int from = 0; from < items.size(); from += maxRows) {
             List<Item> chunk = items.subList(from, Math.min(items.size(), from + maxRows));
             Shape shape = new Shape(group.table(), group.kind(), group.columns(), chunk.size());
-            String sql = sqlCache.computeIfAbsent(shape, s -> s.kind() == Kind.UPSERT
-                    ? dialect.upsert(table.sqlName(), columns, keys, s.rows())
-                    : dialect.delete(table.sqlName(), keys, s.rows()));
+            String sql = sqlCache.computeIfAbsent(shape, s -> s.kind() != Kind.UPSERT
+                    ? dialect.delete(table.sqlName(), keys, s.rows())
+                    : insertOnly ? dialect.insertPrefix(table.sqlName(), columns, s.rows()).toString()
+                    : dialect.upsert(table.sqlName(), columns, keys, s.rows()));
             execute(connection, group, chunk, table, sql, transactionId);
         }
     }
@@ -92,6 +108,21 @@ final class StatementWriter {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw writeFailure(where, ops(chunk), group.table(), chunk.size(), keys(chunk), transactionId, e);
+        }
+    }
+
+    /** One single-row INSERT executed as a JDBC batch (MariaDB Connector/J: one COM_STMT_BULK_EXECUTE). */
+    private void executeBatch(Connection connection, Group group, List<Item> items, FollowerTable table, String sql,
+                              String transactionId) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            List<FollowerColumn> columns = table.columns(group.columns());
+            for (Item item : items) {
+                bindRow(ps, 1, item.image().values(), columns, item, transactionId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw writeFailure(where, ops(items), group.table(), items.size(), keys(items), transactionId, e);
         }
     }
 

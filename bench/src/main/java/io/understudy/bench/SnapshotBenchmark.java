@@ -29,19 +29,37 @@ public final class SnapshotBenchmark {
     }
 
     private final long generatedRows;
+    private final int repeat;
+    private final String targets;
     private final Path sakila;
     private final List<Run> runs = new ArrayList<>();
 
-    private SnapshotBenchmark(long generatedRows, Path sakila) {
+    private SnapshotBenchmark(long generatedRows, int repeat, String targets, Path sakila) {
         this.generatedRows = generatedRows;
+        this.repeat = repeat;
+        this.targets = targets;
         this.sakila = sakila;
     }
 
+    /**
+     * Options: {@code --rows N} (generated rows, default 1,000,000), {@code --repeat N} (rounds, default 1),
+     * {@code --targets all|mariadb|postgresql} (followers to bootstrap, default all).
+     */
     public static void main(String[] args) throws Exception {
         Main.routeJavaUtilLogging();
-        long rows = args.length >= 2 && "--rows".equals(args[0]) ? Long.parseLong(args[1]) : 1_000_000L;
+        long rows = 1_000_000L;
+        int repeat = 1;
+        String targets = "all";
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--rows" -> rows = Long.parseLong(args[i + 1]);
+                case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
+                case "--targets" -> targets = args[i + 1];
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --rows N, --repeat N, --targets all|mariadb|postgresql");
+            }
+        }
         Path sakila = Path.of("../shared/testdata/sakila").toAbsolutePath().normalize();
-        new SnapshotBenchmark(rows, sakila).run();
+        new SnapshotBenchmark(rows, repeat, targets, sakila).run();
     }
 
     private void run() throws Exception {
@@ -52,19 +70,39 @@ public final class SnapshotBenchmark {
             double mb = megabytes(leader);
             System.out.printf("data: Sakila + bench.items (%,d rows): %,d rows, %.1f MB of InnoDB data%n", generatedRows, rows, mb);
 
-            time("mariadb-dump | mariadb", "mariadb", rows, mb, () -> dumpPipe(leader, maria), leader, maria);
-            maria.execute(null, "DROP DATABASE sakila", "DROP DATABASE bench", "DROP DATABASE IF EXISTS understudy");
-            time("understudy snapshot", "mariadb", rows, mb, () -> snapshot(leader, maria, "maria"), leader, maria);
-
-            if (onPath("pgloader")) {
-                time("pgloader", "postgresql", rows, mb, () -> pgloader(leader, pg), leader, pg);
-                pg.execute(null, "DROP SCHEMA IF EXISTS sakila CASCADE", "DROP SCHEMA IF EXISTS bench CASCADE");
-            } else {
-                runs.add(new Run("pgloader", "postgresql", rows, mb, 0, "not installed (apt-get install pgloader)"));
+            for (int round = 0; round < repeat; round++) {
+                // each round starts from empty followers, so peer and Understudy alternate under the same load
+                if (round > 0) {
+                    maria.execute(null, "DROP DATABASE IF EXISTS sakila", "DROP DATABASE IF EXISTS bench",
+                            "DROP DATABASE IF EXISTS understudy");
+                    pg.execute(null, "DROP SCHEMA IF EXISTS sakila CASCADE", "DROP SCHEMA IF EXISTS bench CASCADE",
+                            "DROP SCHEMA IF EXISTS understudy CASCADE");
+                }
+                if (!"postgresql".equals(targets)) {
+                    mariadbRound(leader, maria, rows, mb);
+                }
+                if (!"mariadb".equals(targets)) {
+                    postgresRound(leader, pg, rows, mb);
+                }
             }
-            time("understudy snapshot", "postgresql", rows, mb, () -> snapshot(leader, pg, "pg"), leader, pg);
         }
         print();
+    }
+
+    private void mariadbRound(EmbeddedMariaDb leader, EmbeddedMariaDb maria, long rows, double mb) throws Exception {
+        time("mariadb-dump | mariadb", "mariadb", rows, mb, () -> dumpPipe(leader, maria), leader, maria);
+        maria.execute(null, "DROP DATABASE sakila", "DROP DATABASE bench", "DROP DATABASE IF EXISTS understudy");
+        time("understudy snapshot", "mariadb", rows, mb, () -> snapshot(leader, maria, "maria"), leader, maria);
+    }
+
+    private void postgresRound(EmbeddedMariaDb leader, EmbeddedPostgres pg, long rows, double mb) throws Exception {
+        if (onPath("pgloader")) {
+            time("pgloader", "postgresql", rows, mb, () -> pgloader(leader, pg), leader, pg);
+            pg.execute(null, "DROP SCHEMA IF EXISTS sakila CASCADE", "DROP SCHEMA IF EXISTS bench CASCADE");
+        } else {
+            runs.add(new Run("pgloader", "postgresql", rows, mb, 0, "not installed (apt-get install pgloader)"));
+        }
+        time("understudy snapshot", "postgresql", rows, mb, () -> snapshot(leader, pg, "pg"), leader, pg);
     }
 
     private interface Step {

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the replicated tables on a follower from the leader's catalog: CREATE SCHEMA/DATABASE IF NOT EXISTS
- * and CREATE TABLE IF NOT EXISTS per table, plus (PostgreSQL) CREATE INDEX IF NOT EXISTS per index.
+ * and CREATE TABLE IF NOT EXISTS per table, plus (PostgreSQL) CREATE INDEX IF NOT EXISTS per index. For a bulk
+ * load ({@code understudy snapshot}) the same DDL comes split ({@link #forBulkLoad}): tables first, unique and
+ * secondary indexes once the rows are in ({@link #addIndexes}).
  *
  * <ul>
  *   <li>No foreign keys: a follower constraint could reject or cascade a change the leader already decided
@@ -55,6 +57,94 @@ public final class FollowerSchema {
     }
 
     /**
+     * The statements that create {@code t} on a follower of {@code followerKind} for a bulk load, with the
+     * unique and secondary indexes split off (pure). Running both parts gives the table {@link #create} makes.
+     *
+     * @param showCreateTable the leader's {@code SHOW CREATE TABLE} output; required for MySQL/MariaDB followers
+     * @throws UnsupportedTypeException if a column type has no mapping on the follower
+     */
+    public static BulkLoadDdl forBulkLoad(TableDef t, DatabaseKind followerKind, String showCreateTable) {
+        if (!followerKind.isMySqlFamily()) {
+            return PostgresDdl.forBulkLoad(t);
+        }
+        if (showCreateTable == null) {
+            throw new IllegalArgumentException("a " + followerKind.configName() + " follower table is created from the"
+                    + " leader's SHOW CREATE TABLE output; none given for " + t.id());
+        }
+        return MySqlDdl.forBulkLoad(t.id(), showCreateTable);
+    }
+
+    /**
+     * Runs the {@link BulkLoadDdl#create() create} statements of {@code tables} (not their indexes) on the
+     * follower; if its auto-commit is off, the work is committed at the end.
+     *
+     * @throws IllegalStateException if a statement fails (the message names the table and the statement)
+     */
+    public static void createTables(Connection follower, DatabaseKind followerKind, List<BulkLoadDdl> tables) {
+        for (BulkLoadDdl t : tables) {
+            execute(follower, followerKind, t.table(), t.create());
+        }
+        commit(follower, followerKind);
+    }
+
+    /**
+     * Adds those of {@code indexes} that the follower lacks, one statement each, and commits each one if
+     * auto-commit is off. Safe to repeat: an index that exists (from an earlier, interrupted run) is skipped.
+     *
+     * @return how many indexes were added
+     * @throws IllegalStateException if adding one fails (the message names the table, index and statement);
+     *                               the indexes added before it stay
+     */
+    public static int addIndexes(Connection follower, DatabaseKind followerKind, List<DeferredIndex> indexes) {
+        int added = 0;
+        for (DeferredIndex index : indexes) {
+            if (exists(follower, followerKind, index)) {
+                continue;
+            }
+            try (Statement s = follower.createStatement()) {
+                s.execute(index.ddl());
+                added++;
+            } catch (SQLException e) {
+                if (!exists(follower, followerKind, index)) {
+                    throw new IllegalStateException("adding index " + index.name() + " to table " + index.table()
+                            + " on the " + followerKind.configName() + " follower failed: " + e.getMessage()
+                            + " (SQLState " + e.getSQLState() + ") in statement: " + index.ddl(), e);
+                }
+            }
+            commit(follower, followerKind);
+        }
+        return added;
+    }
+
+    private static boolean exists(Connection follower, DatabaseKind kind, DeferredIndex index) {
+        String sql = kind.isMySqlFamily()
+                ? "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?"
+                : "SELECT 1 FROM pg_indexes WHERE schemaname = ? AND tablename = ? AND indexname = ?";
+        try (PreparedStatement ps = follower.prepareStatement(sql)) {
+            ps.setString(1, index.table().schema());
+            ps.setString(2, index.table().table());
+            ps.setString(3, index.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the indexes of table " + index.table() + " on the "
+                    + kind.configName() + " follower: " + e.getMessage() + "; check the user's privileges", e);
+        }
+    }
+
+    private static void commit(Connection follower, DatabaseKind kind) {
+        try {
+            if (!follower.getAutoCommit()) {
+                follower.commit();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("committing DDL on the " + kind.configName() + " follower failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Creates every leader table that {@code filter} includes on the follower. Statements run on the follower
      * connection as it is; if its auto-commit is off, the work is committed at the end.
      *
@@ -72,14 +162,7 @@ public final class FollowerSchema {
         for (int i = 0; i < tables.size(); i++) {
             execute(follower, followerKind, tables.get(i).id(), statements.get(i));
         }
-        try {
-            if (!follower.getAutoCommit()) {
-                follower.commit();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("committing the created tables on the " + followerKind.configName()
-                    + " follower failed: " + e.getMessage(), e);
-        }
+        commit(follower, followerKind);
         LOG.info("{} follower has {} replicated table(s)", followerKind.configName(), tables.size());
         return tables;
     }

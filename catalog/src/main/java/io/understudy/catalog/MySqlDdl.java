@@ -5,6 +5,7 @@ import static io.understudy.config.DatabaseKind.MARIADB;
 import io.understudy.model.TableId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
  */
 final class MySqlDdl {
     private static final Pattern FOREIGN_KEY = Pattern.compile("(?i)^\\s*(CONSTRAINT\\s+(`[^`]*`|\\S+)\\s+)?FOREIGN\\s+KEY\\b.*");
+    private static final Pattern BTREE_KEY = Pattern.compile("(?i)^(UNIQUE\\s+)?(?:KEY|INDEX)\\s+(`(?:[^`]|``)*`)\\s*\\(.*");
     private static final Pattern CREATE_HEAD = Pattern.compile("(?i)^CREATE\\s+TABLE\\s+(`(?:[^`]|``)*`|\\S+)\\s*\\(\\s*$");
 
     private MySqlDdl() {
@@ -26,19 +28,38 @@ final class MySqlDdl {
      * {@code CREATE TABLE IF NOT EXISTS `schema`.`table`} without FOREIGN KEY constraints.
      */
     static List<String> fromShowCreate(TableId id, String showCreate) {
+        return split(id, showCreate, false).create();
+    }
+
+    /**
+     * Like {@link #fromShowCreate}, but the table's plain and UNIQUE B-tree keys become one
+     * {@code ALTER TABLE `schema`.`table` ADD …} statement each, to run after a bulk load. FULLTEXT and SPATIAL
+     * keys stay in the CREATE TABLE (InnoDB adds a hidden column when the first FULLTEXT key arrives later).
+     */
+    static BulkLoadDdl forBulkLoad(TableId id, String showCreate) {
+        return split(id, showCreate, true);
+    }
+
+    private static BulkLoadDdl split(TableId id, String showCreate, boolean deferIndexes) {
         String[] lines = showCreate.split("\n");
         if (lines.length < 3 || !CREATE_HEAD.matcher(lines[0].trim()).matches()) {
             throw new IllegalArgumentException("unexpected SHOW CREATE TABLE output for " + id
                     + " (first line: '" + lines[0] + "'); cannot create the table on the follower");
         }
         List<String> definitions = new ArrayList<>();
+        List<DeferredIndex> indexes = new ArrayList<>();
         int i = 1;
         for (; i < lines.length && !lines[i].startsWith(")"); i++) {
             String def = lines[i].strip();
             if (def.endsWith(",")) {
                 def = def.substring(0, def.length() - 1);
             }
-            if (!FOREIGN_KEY.matcher(def).matches()) {
+            Matcher index = BTREE_KEY.matcher(def);
+            if (deferIndexes && index.matches()) {
+                String name = index.group(2).substring(1, index.group(2).length() - 1).replace("``", "`");
+                indexes.add(new DeferredIndex(id, name, index.group(1) != null,
+                        "ALTER TABLE " + Quoting.table(MARIADB, id) + " ADD " + def));
+            } else if (!FOREIGN_KEY.matcher(def).matches()) {
                 definitions.add("  " + def);
             }
         }
@@ -48,7 +69,7 @@ final class MySqlDdl {
         }
         String create = "CREATE TABLE IF NOT EXISTS " + Quoting.table(MARIADB, id) + " (\n"
                 + String.join(",\n", definitions) + tail;
-        return List.of(createDatabase(id), create);
+        return new BulkLoadDdl(id, List.of(createDatabase(id), create), indexes);
     }
 
     /** Rebuilds the table from the catalog; loses charset, collation, engine and table options. */

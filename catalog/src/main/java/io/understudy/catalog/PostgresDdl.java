@@ -26,6 +26,14 @@ final class PostgresDdl {
     }
 
     static List<String> ddl(TableDef t) {
+        BulkLoadDdl split = forBulkLoad(t);
+        List<String> out = new ArrayList<>(split.create());
+        split.indexes().forEach(index -> out.add(index.ddl()));
+        return out;
+    }
+
+    /** The table with its primary key, and its unique and secondary indexes as separate statements. */
+    static BulkLoadDdl forBulkLoad(TableDef t) {
         List<String> defs = new ArrayList<>();
         for (ColumnDef c : t.columns()) {
             defs.add(column(t, c));
@@ -33,21 +41,21 @@ final class PostgresDdl {
         if (!t.primaryKey().isEmpty()) {
             defs.add("PRIMARY KEY (" + Quoting.columns(POSTGRESQL, t.primaryKey()) + ")");
         }
-        List<String> out = new ArrayList<>();
-        out.add("CREATE SCHEMA IF NOT EXISTS " + Quoting.quote(POSTGRESQL, t.id().schema()));
-        out.add("CREATE TABLE IF NOT EXISTS " + Quoting.table(POSTGRESQL, t.id()) + " (\n  "
-                + String.join(",\n  ", defs) + "\n)");
+        List<String> create = List.of("CREATE SCHEMA IF NOT EXISTS " + Quoting.quote(POSTGRESQL, t.id().schema()),
+                "CREATE TABLE IF NOT EXISTS " + Quoting.table(POSTGRESQL, t.id()) + " (\n  "
+                        + String.join(",\n  ", defs) + "\n)");
+        List<DeferredIndex> indexes = new ArrayList<>();
         for (IndexDef index : t.uniqueAndSecondaryIndexes()) {
             // FULLTEXT/SPATIAL have no btree equivalent; a prefix index would index whole (possibly huge)
             // values and could reject rows the leader accepted, so the index is left out.
             if (!index.fulltextOrSpatial() && !index.hasPrefix()) {
-                out.add("CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX IF NOT EXISTS "
-                        + Quoting.quote(POSTGRESQL, Quoting.pgName(t.id().table() + "_" + index.name()))
-                        + " ON " + Quoting.table(POSTGRESQL, t.id()) + " ("
-                        + Quoting.columns(POSTGRESQL, index.parts().stream().map(IndexDef.Part::column).toList()) + ")");
+                String name = Quoting.pgName(t.id().table() + "_" + index.name());
+                indexes.add(new DeferredIndex(t.id(), name, index.unique(), "CREATE " + (index.unique() ? "UNIQUE " : "")
+                        + "INDEX IF NOT EXISTS " + Quoting.quote(POSTGRESQL, name) + " ON " + Quoting.table(POSTGRESQL, t.id())
+                        + " (" + Quoting.columns(POSTGRESQL, index.parts().stream().map(IndexDef.Part::column).toList()) + ")"));
             }
         }
-        return out;
+        return new BulkLoadDdl(t.id(), create, indexes);
     }
 
     private static String column(TableDef t, ColumnDef c) {

@@ -110,6 +110,52 @@ class FollowerDdlTest {
     }
 
     @Test
+    void bulkLoadSplitsBtreeKeysOffTheShowCreate() {
+        String show = """
+                CREATE TABLE `film` (
+                  `film_id` smallint(5) unsigned NOT NULL,
+                  `title` varchar(128) NOT NULL,
+                  `desc` text,
+                  `code` char(4) NOT NULL,
+                  PRIMARY KEY (`film_id`),
+                  UNIQUE KEY `uk_code` (`code`),
+                  KEY `idx_title` (`title`(10)) COMMENT 'prefix',
+                  FULLTEXT KEY `ft_desc` (`desc`),
+                  CONSTRAINT `fk_x` FOREIGN KEY (`code`) REFERENCES `other` (`code`)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+        TableId id = new TableId("sakila", "film");
+        TableDef t = new TableDef(id, List.of(col("film_id", "smallint", "smallint(5) unsigned")), List.of("film_id"), List.of());
+        BulkLoadDdl split = FollowerSchema.forBulkLoad(t, DatabaseKind.MARIADB, show);
+        assertThat(split.create()).containsExactly("CREATE DATABASE IF NOT EXISTS `sakila`",
+                """
+                CREATE TABLE IF NOT EXISTS `sakila`.`film` (
+                  `film_id` smallint(5) unsigned NOT NULL,
+                  `title` varchar(128) NOT NULL,
+                  `desc` text,
+                  `code` char(4) NOT NULL,
+                  PRIMARY KEY (`film_id`),
+                  FULLTEXT KEY `ft_desc` (`desc`)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""");
+        assertThat(split.indexes()).containsExactly(
+                new DeferredIndex(id, "uk_code", true, "ALTER TABLE `sakila`.`film` ADD UNIQUE KEY `uk_code` (`code`)"),
+                new DeferredIndex(id, "idx_title", false,
+                        "ALTER TABLE `sakila`.`film` ADD KEY `idx_title` (`title`(10)) COMMENT 'prefix'"));
+        assertThatThrownBy(() -> FollowerSchema.forBulkLoad(t, DatabaseKind.MARIADB, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHOW CREATE TABLE");
+    }
+
+    @Test
+    void bulkLoadOntoPostgresGivesTheSameStatementsSplit() {
+        TableDef t = new TableDef(ID, List.of(col("id", "int", "int(11)"), col("sku", "text", "text")),
+                List.of("id"), List.of(new IndexDef("k", false, "BTREE", List.of(new IndexDef.Part("sku", null)))));
+        BulkLoadDdl split = FollowerSchema.forBulkLoad(t, DatabaseKind.POSTGRESQL, null);
+        List<String> joined = new java.util.ArrayList<>(split.create());
+        split.indexes().forEach(i -> joined.add(i.ddl()));
+        assertThat(joined).isEqualTo(FollowerSchema.ddl(t, DatabaseKind.POSTGRESQL));
+        assertThat(split.indexes()).extracting(DeferredIndex::name).containsExactly("item_k");
+    }
+
+    @Test
     void longPostgresNamesStayDistinct() {
         String a = Quoting.pgName("x".repeat(70) + "a");
         String b = Quoting.pgName("x".repeat(70) + "b");

@@ -103,6 +103,42 @@ class SakilaSchemaTest {
         }
     }
 
+    @Test
+    void bulkLoadAddsTheIndexesAfterTheRowsAndOnlyOnce() throws Exception {
+        leader.execute(null, "CREATE DATABASE bulk", "CREATE TABLE bulk.t (id INT PRIMARY KEY, sku VARCHAR(20) NOT NULL,"
+                + " n INT, body TEXT, UNIQUE KEY uk_sku (sku), KEY k_n (n, sku), FULLTEXT KEY ft_body (body))");
+        TableFilter bulk = new TableFilter(List.of("bulk.*"), List.of());
+        try (Connection l = leader.connect(null); Connection m = maria.connect(null); Connection p = pg.connect(null)) {
+            TableDef t = LeaderCatalog.tables(l, bulk).get(0);
+            String show;
+            try (Statement s = l.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TABLE bulk.t")) {
+                rs.next();
+                show = rs.getString(2);
+            }
+            for (DatabaseKind kind : List.of(DatabaseKind.MARIADB, DatabaseKind.POSTGRESQL)) {
+                Connection f = kind == DatabaseKind.MARIADB ? m : p;
+                BulkLoadDdl ddl = FollowerSchema.forBulkLoad(t, kind, kind.isMySqlFamily() ? show : null);
+                FollowerSchema.createTables(f, kind, List.of(ddl));
+                String indexes = kind.isMySqlFamily()
+                        ? "SELECT count(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'bulk'"
+                        : "SELECT count(*) FROM pg_indexes WHERE schemaname = 'bulk'";
+                long fulltext = kind.isMySqlFamily() ? 1 : 0;
+                assertThat(count(f, indexes)).as(kind + ": primary key (and FULLTEXT) only").isEqualTo(1 + fulltext);
+                try (Statement s = f.createStatement()) {
+                    s.execute("INSERT INTO bulk.t (id, sku, n) VALUES (1, 'a', 1), (2, 'b', 1)");
+                }
+                assertThat(FollowerSchema.addIndexes(f, kind, ddl.indexes())).as(kind + ": added").isEqualTo(2);
+                assertThat(FollowerSchema.addIndexes(f, kind, ddl.indexes())).as(kind + ": a re-run adds none").isZero();
+                assertThat(count(f, indexes)).as(kind + ": every index").isEqualTo(3 + fulltext);
+                try (Statement s = f.createStatement()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> s.execute("INSERT INTO bulk.t (id, sku, n) VALUES (3, 'a', 1)"))
+                            .as(kind + ": the unique key holds").hasMessageContaining("uk_sku");
+                }
+            }
+        }
+    }
+
     private static Map<String, String> pgColumns(Connection c, String table) throws Exception {
         Map<String, String> columns = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"

@@ -76,6 +76,11 @@ class SnapshotIT extends ClusterTest {
                         r.tables(), r.rows(), r.elapsed().toMillis() / 1000.0, r.rowsPerSecond(), r.megabytesPerSecond());
                 assertThat(r.rows()).isGreaterThanOrEqualTo(BIG_ROWS);
             }
+            // unique and secondary indexes are built after each table's copy; every one must be there
+            assertThat(indexes(cluster.mariadb, "STATISTICS WHERE TABLE_SCHEMA IN ('sakila', 'big')"))
+                    .isEqualTo(indexes(cluster.leader, "STATISTICS WHERE TABLE_SCHEMA IN ('sakila', 'big')"))
+                    .contains("big.t.k_a", "big.pair.k_v", "sakila.rental.rental_date", "sakila.film.idx_title");
+            assertThat(pgIndexes("big")).contains("t.t_k_a", "pair.pair_k_v");
             try (Daemon daemon = new Daemon(config, Clock.systemUTC())) {
                 daemon.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 0);
@@ -115,7 +120,8 @@ class SnapshotIT extends ClusterTest {
         Path dryRun = dir.resolve("dry-run.log");
         assertThat(DaemonProcess.runToEnd(dryRun, cluster.environment(),
                 "snapshot", "--config", config.toString(), "--follower", "pg", "--dry-run")).isZero();
-        assertThat(Files.readString(dryRun)).contains("CREATE TABLE");
+        assertThat(Files.readString(dryRun)).contains("CREATE TABLE")
+                .contains("CREATE INDEX IF NOT EXISTS \"t_k_a\" ON \"big2\".\"t\" (\"a\")");
         try (Connection c = cluster.postgres.connect(null); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'big2'")) {
             rs.next();
@@ -139,6 +145,8 @@ class SnapshotIT extends ClusterTest {
             assertThat(DaemonProcess.runToEnd(log, cluster.environment(), args)).as("resumed snapshot exit code").isZero();
             assertThat(Files.readString(log)).contains("big2.t: resuming after key");
             assertThat(rowsCopied("big2.t")).as("rows copied over both runs").isGreaterThanOrEqualTo(copiedBeforeKill);
+            assertThat(pgIndexes("big2")).as("indexes after the resumed snapshot")
+                    .containsExactlyInAnyOrder("t.t_pkey", "t.t_k_a", "pair.pair_pkey", "pair.pair_k_v");
             UnderstudyConfig cfg = new ConfigLoader(cluster.environment()).parse(yaml, "resume.yaml");
             try (Daemon daemon = new Daemon(cfg, Clock.systemUTC())) {
                 daemon.start();
@@ -158,12 +166,40 @@ class SnapshotIT extends ClusterTest {
     private static void createBig(String schema) {
         cluster.leader.execute(null, "CREATE DATABASE " + schema,
                 "CREATE TABLE " + schema + ".t (id BIGINT PRIMARY KEY, a INT NOT NULL, b VARCHAR(40), c DECIMAL(12,2),"
-                        + " d DATETIME(6)) ENGINE=InnoDB",
-                "CREATE TABLE " + schema + ".pair (x INT, y VARCHAR(10), v INT, PRIMARY KEY (x, y)) ENGINE=InnoDB");
+                        + " d DATETIME(6), KEY k_a (a)) ENGINE=InnoDB",
+                "CREATE TABLE " + schema + ".pair (x INT, y VARCHAR(10), v INT, PRIMARY KEY (x, y), KEY k_v (v))"
+                        + " ENGINE=InnoDB");
         cluster.leader.execute(schema,
                 "INSERT INTO t SELECT seq, seq % 1000, CONCAT('row-', seq), seq / 100,"
                         + " TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_" + BIG_ROWS,
                 "INSERT INTO pair SELECT seq % 100, CONCAT('k', seq), seq FROM seq_1_to_2000");
+    }
+
+    /** {@code schema.table.index} of every index that information_schema.{@code from} lists. */
+    private static java.util.Set<String> indexes(DatabaseServer server, String from) throws Exception {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (Connection c = server.connect(null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', INDEX_NAME)"
+                     + " FROM information_schema." + from)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static java.util.Set<String> pgIndexes(String schema) throws Exception {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (Connection c = cluster.postgres.connect(null);
+             PreparedStatement ps = c.prepareStatement("SELECT tablename || '.' || indexname FROM pg_indexes WHERE schemaname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     private static long rowsCopied(String table) throws Exception {

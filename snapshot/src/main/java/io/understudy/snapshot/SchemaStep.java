@@ -1,5 +1,6 @@
 package io.understudy.snapshot;
 
+import io.understudy.catalog.BulkLoadDdl;
 import io.understudy.catalog.FollowerSchema;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.DatabaseKind;
@@ -19,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The follower DDL of a snapshot: tables (from {@link FollowerSchema}) and, on request, the leader's foreign keys
+ * The follower DDL of a snapshot: tables (from {@link FollowerSchema#forBulkLoad}, whose unique and secondary
+ * indexes are added after each table's copy) and, on request, the leader's foreign keys
  * between included tables. Foreign keys are added after the copy without checking existing rows (PostgreSQL
  * {@code NOT VALID}, MariaDB/MySQL {@code foreign_key_checks=0}): tables are copied at different positions, so
  * they agree with each other only once streaming has caught up. Stateless and thread-safe.
@@ -30,13 +32,22 @@ final class SchemaStep {
     private SchemaStep() {
     }
 
-    static List<String> tableDdl(Connection leader, List<TableDef> tables, DatabaseKind kind) throws SQLException {
-        List<String> ddl = new ArrayList<>();
+    /** Per table: its follower DDL with the unique and secondary indexes split off, to add after the copy. */
+    static List<BulkLoadDdl> tableDdl(Connection leader, List<TableDef> tables, DatabaseKind kind) throws SQLException {
+        List<BulkLoadDdl> ddl = new ArrayList<>();
         for (TableDef t : tables) {
-            ddl.addAll(kind.isMySqlFamily() ? FollowerSchema.ddlFromShowCreate(t.id(), showCreate(leader, t.id()))
-                    : FollowerSchema.ddl(t, kind));
+            ddl.add(FollowerSchema.forBulkLoad(t, kind, kind.isMySqlFamily() ? showCreate(leader, t.id()) : null));
         }
-        return ddl.stream().distinct().toList();
+        return ddl;
+    }
+
+    /** Everything {@code --dry-run} prints: schemas and tables, then indexes (as they run: after the copy). */
+    static List<String> statements(List<BulkLoadDdl> tables) {
+        List<String> out = new ArrayList<>();
+        tables.forEach(t -> out.addAll(t.create()));
+        List<String> result = new ArrayList<>(out.stream().distinct().toList());
+        tables.forEach(t -> t.indexes().forEach(i -> result.add(i.ddl())));
+        return result;
     }
 
     private static String showCreate(Connection leader, TableId id) throws SQLException {

@@ -3,13 +3,14 @@ package io.understudy.snapshot;
 import io.understudy.applier.FollowerLock;
 import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
+import io.understudy.catalog.BulkLoadDdl;
+import io.understudy.catalog.DeferredIndex;
 import io.understudy.catalog.FollowerSchema;
 import io.understudy.catalog.LeaderCatalog;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.DatabaseKind;
 import io.understudy.config.Endpoint;
 import io.understudy.config.FollowerConfig;
-import io.understudy.config.TableFilter;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.BinlogPositions;
 import io.understudy.model.BinlogPosition;
@@ -76,13 +77,15 @@ public final class Snapshot {
         DatabaseKind kind = follower.endpoint().kind();
         List<TableDef> tables;
         Map<TableId, Long> estimates;
+        List<BulkLoadDdl> load;
         List<String> ddl;
         List<String> foreignKeys;
         try (Connection l = connect(leader, "leader")) {
             tables = selected(LeaderCatalog.tables(l, config.capture().filter()));
             requireKeys(tables);
             estimates = estimates(l);
-            ddl = SchemaStep.tableDdl(l, tables, kind);
+            load = SchemaStep.tableDdl(l, tables, kind);
+            ddl = SchemaStep.statements(load);
             foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, kind) : List.of();
         } catch (SQLException e) {
             throw new RetriableException("reading the leader's catalog at " + leader.describe() + " failed: "
@@ -95,9 +98,10 @@ public final class Snapshot {
         }
         try (FollowerLock lock = FollowerLock.acquire(follower, "understudy snapshot");
              SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
-            return options.tables().isEmpty()
-                    ? bootstrap(writer, tables, estimates, ddl, foreignKeys)
-                    : recopy(writer, tables, estimates, ddl);
+            Map<TableId, List<DeferredIndex>> indexes = new HashMap<>();
+            load.forEach(t -> indexes.put(t.table(), t.indexes()));
+            Plan plan = new Plan(tables, estimates, ddl, load, indexes);
+            return options.tables().isEmpty() ? bootstrap(writer, plan, foreignKeys) : recopy(writer, plan);
         }
     }
 
@@ -122,8 +126,9 @@ public final class Snapshot {
     }
 
     /** Creates every table on a follower without a streaming position and copies it; stores the start position. */
-    private SnapshotResult bootstrap(SnapshotWriter writer, List<TableDef> tables, Map<TableId, Long> estimates,
-                                     List<String> ddl, List<String> foreignKeys) throws InterruptedException {
+    private SnapshotResult bootstrap(SnapshotWriter writer, Plan plan, List<String> foreignKeys)
+            throws InterruptedException {
+        List<String> ddl = plan.ddl();
         Map<TableId, SnapshotProgress> progress = new HashMap<>();
         writer.progress().forEach(p -> progress.put(p.table(), p));
         var stored = writer.storedPosition();
@@ -140,14 +145,14 @@ public final class Snapshot {
                     + " empty its tables and delete the rows of understudy.applied_position and"
                     + " understudy.snapshot_progress");
         }
-        createTables(config.capture().filter());
+        createTables(plan.load());
         long started = System.nanoTime();
-        Copied copied = copyAll(tables, estimates, progress, writer);
+        Copied copied = copyAll(plan, progress, writer);
         BinlogPosition start = copied.progress().stream().map(Cutoffs::of).map(Cutoffs::min)
                 .min(BinlogPositions.ORDER).orElseGet(() -> currentPosition());
         writer.initializePosition(start);
         addForeignKeys(foreignKeys);
-        return finished(tables, ddl, copied, started, start.describe());
+        return finished(plan, copied, started, start.describe());
     }
 
     /**
@@ -156,8 +161,7 @@ public final class Snapshot {
      * a bootstrap. The follower's streaming position stays: `understudy run` continues from it and skips the
      * changes of these tables that their new copy already holds. A re-copy that was interrupted resumes.
      */
-    private SnapshotResult recopy(SnapshotWriter writer, List<TableDef> tables, Map<TableId, Long> estimates,
-                                  List<String> ddl) throws InterruptedException {
+    private SnapshotResult recopy(SnapshotWriter writer, Plan plan) throws InterruptedException {
         var stored = writer.storedPosition();
         if (stored.isEmpty()) {
             throw new ReplicationException("follower '" + follower.name() + "' has no streaming position yet; --table"
@@ -170,42 +174,48 @@ public final class Snapshot {
                 progress.put(p.table(), p); // an interrupted re-copy: resume it
             }
         }
-        for (TableDef t : tables) {
+        for (TableDef t : plan.tables()) {
             if (!progress.containsKey(t.id())) {
                 writer.dropTable(t.id());
                 LOG.info("follower '{}': dropped {} for a fresh copy", follower.name(), t.id());
             }
         }
-        createTables(new TableFilter(tables.stream().map(t -> t.id().toString()).toList(), List.of()));
+        createTables(plan.load());
         long started = System.nanoTime();
-        Copied copied = copyAll(tables, estimates, progress, writer);
-        return finished(tables, ddl, copied, started, BinlogPositions.decode(stored.get()).describe());
+        Copied copied = copyAll(plan, progress, writer);
+        return finished(plan, copied, started, BinlogPositions.decode(stored.get()).describe());
     }
 
-    private void createTables(TableFilter filter) {
-        try (Connection l = connect(config.leader(), "leader");
-             Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
-            FollowerSchema.create(l, f, follower.endpoint().kind(), filter);
+    private void createTables(List<BulkLoadDdl> load) {
+        try (Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
+            FollowerSchema.createTables(f, follower.endpoint().kind(), load);
         } catch (SQLException e) {
             throw new RetriableException("creating the tables on follower '" + follower.name() + "' failed: "
                     + e.getMessage(), e);
         }
     }
 
-    private SnapshotResult finished(List<TableDef> tables, List<String> ddl, Copied copied, long started,
-                                    String streamingStart) {
+    private SnapshotResult finished(Plan plan, Copied copied, long started, String streamingStart) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("follower '{}': snapshot complete: {} tables, {} rows in {} s; `understudy run` streams from {}",
-                follower.name(), tables.size(), copied.rows(), elapsed.toSeconds(), streamingStart);
-        return new SnapshotResult(follower.name(), ddl, tables.size(), copied.rows(), copied.bytes(), elapsed,
-                streamingStart);
+                follower.name(), plan.tables().size(), copied.rows(), elapsed.toSeconds(), streamingStart);
+        return new SnapshotResult(follower.name(), plan.ddl(), plan.tables().size(), copied.rows(), copied.bytes(),
+                elapsed, streamingStart);
+    }
+
+    /** What to copy: the tables, their row estimates, the follower DDL (printed and bulk-load split). */
+    private record Plan(List<TableDef> tables, Map<TableId, Long> estimates, List<String> ddl, List<BulkLoadDdl> load,
+                        Map<TableId, List<DeferredIndex>> indexes) {
     }
 
     private record Copied(List<SnapshotProgress> progress, long rows, long bytes) {
     }
 
-    private Copied copyAll(List<TableDef> tables, Map<TableId, Long> estimates, Map<TableId, SnapshotProgress> progress,
-                           SnapshotWriter writer) throws InterruptedException {
+    private Copied copyAll(Plan plan, Map<TableId, SnapshotProgress> progress, SnapshotWriter writer)
+            throws InterruptedException {
+        List<TableDef> tables = plan.tables();
+        Map<TableId, Long> estimates = plan.estimates();
+        Map<TableId, List<DeferredIndex>> indexes = plan.indexes();
         AtomicLong rows = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         ProgressListener counting = counting(rows, bytes);
@@ -217,7 +227,8 @@ public final class Snapshot {
             for (TableDef t : order) {
                 TableCopy copy = new TableCopy(t, estimates.getOrDefault(t.id(), 0L), progress.get(t.id()),
                         config.leader(), writer, options.chunkSize(), counting);
-                futures.add(pool.submit(copy::run));
+                List<DeferredIndex> deferred = indexes.getOrDefault(t.id(), List.of());
+                futures.add(pool.submit(() -> addIndexes(copy.run(), deferred)));
             }
             List<SnapshotProgress> done = new ArrayList<>();
             for (Future<SnapshotProgress> f : futures) {
@@ -268,6 +279,33 @@ public final class Snapshot {
     private BinlogPosition currentPosition() {
         try (ConsistentRead read = ConsistentRead.open(config.leader())) {
             return read.position();
+        }
+    }
+
+    /**
+     * Adds a copied table's unique and secondary indexes (a sorted build instead of random inserts per row).
+     * Runs for {@code done} tables of an earlier run too, so an interrupted run still ends with every index;
+     * the streaming position is stored only after every table has them.
+     */
+    private SnapshotProgress addIndexes(SnapshotProgress copied, List<DeferredIndex> deferred) {
+        if (deferred.isEmpty()) {
+            return copied;
+        }
+        long started = System.nanoTime();
+        try (Connection f = connect(follower.endpoint(), "follower '" + follower.name() + "'")) {
+            int added = FollowerSchema.addIndexes(f, follower.endpoint().kind(), deferred);
+            if (added > 0) {
+                LOG.info("{}: {} index(es) built in {} ms after the copy", copied.table(), added,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+            return copied;
+        } catch (SQLException | IllegalStateException e) {
+            boolean resumed = copied.earlierSegments() != null && deferred.stream().anyMatch(DeferredIndex::unique);
+            throw new ReplicationException("follower '" + follower.name() + "': " + e.getMessage() + (resumed
+                    ? ". The table was copied in segments at different leader positions (a resumed copy), so a value"
+                    + " of a unique key may sit in two rows until streaming catches up. Copy the table again in one"
+                    + " snapshot: delete its row in understudy.snapshot_progress and run the snapshot again"
+                    : ". The rows are copied; fix the cause and run the snapshot again, it only adds the missing indexes"), e);
         }
     }
 
