@@ -57,6 +57,7 @@ final class ApplyLanes implements AutoCloseable {
     private final Consumer<Committed> onCommit;
     private final ExecutorService workers;
     private final ThreadLocal<StatementWriter> writers;
+    private final List<TableCatalog> catalogs = new ArrayList<>();
     private final Object monitor = new Object();
     private final List<Group> inFlight = new ArrayList<>();
     private long nextSequence = 1;
@@ -78,7 +79,23 @@ final class ApplyLanes implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.writers = ThreadLocal.withInitial(() -> new StatementWriter(where, dialect, new TableCatalog(where, dialect)));
+        this.writers = ThreadLocal.withInitial(() -> {
+            TableCatalog catalog = new TableCatalog(where, dialect);
+            synchronized (catalogs) {
+                catalogs.add(catalog);
+            }
+            return new StatementWriter(where, dialect, catalog);
+        });
+    }
+
+    /**
+     * Forgets the follower table definitions the lanes cached, after DDL changed them. Call only after
+     * {@link #drain()}, when no lane is writing.
+     */
+    void tablesChanged() {
+        synchronized (catalogs) {
+            catalogs.forEach(TableCatalog::clear);
+        }
     }
 
     /**

@@ -93,8 +93,9 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
         submitGroup();
         lanes.drain();
         serial.schemaChange(change);
-        wholeTables.clear(); // indexes may have changed
+        wholeTables.clear(); // columns and indexes may have changed
         catalog.clear();
+        lanes.tablesChanged();
     }
 
     @Override

@@ -5,9 +5,15 @@ import io.understudy.config.Endpoint;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.TableId;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -16,6 +22,7 @@ import java.util.stream.Collectors;
  * daemon start. Stateless and thread-safe; each call opens and closes one connection.
  */
 public final class LeaderChecks {
+    private static final Pattern CASCADE = Pattern.compile(" ON (DELETE|UPDATE) (CASCADE|SET NULL)");
     private static final String SYSTEM_SCHEMAS = "'mysql','information_schema','performance_schema','sys'";
 
     private LeaderChecks() {
@@ -56,17 +63,29 @@ public final class LeaderChecks {
     /**
      * MariaDB and MySQL before 9.6 do not write rows changed by ON DELETE/UPDATE CASCADE or SET NULL to the
      * binlog (only the parent row), so a follower never sees them. Warn about every such foreign key whose
-     * child table is replicated.
+     * child table is replicated. The keys come from KEY_COLUMN_USAGE and their rules from SHOW CREATE TABLE:
+     * MariaDB hides REFERENTIAL_CONSTRAINTS rows from a user with only SELECT on the table.
      */
     private static CheckResult cascades(LeaderSession session, CaptureConfig capture) {
-        List<String> keys = session.query("SELECT CONSTRAINT_SCHEMA, TABLE_NAME, REFERENCED_TABLE_NAME, DELETE_RULE, UPDATE_RULE"
-                        + " FROM information_schema.REFERENTIAL_CONSTRAINTS"
-                        + " WHERE DELETE_RULE IN ('CASCADE','SET NULL') OR UPDATE_RULE IN ('CASCADE','SET NULL')"
-                        + " ORDER BY 1, 2").stream()
-                .filter(row -> capture.filter().includes(new TableId(row.get(0), row.get(1))))
-                .map(row -> row.get(0) + "." + row.get(1) + " -> " + row.get(2)
-                        + " (ON DELETE " + row.get(3) + ", ON UPDATE " + row.get(4) + ")")
-                .toList();
+        Map<TableId, Map<String, String>> byTable = new TreeMap<>(Comparator.comparing(TableId::toString));
+        for (List<String> row : session.query("SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME"
+                + " FROM information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_NAME IS NOT NULL ORDER BY 1, 2, 3")) {
+            TableId child = new TableId(row.get(0), row.get(1));
+            if (capture.filter().includes(child)) {
+                byTable.computeIfAbsent(child, t -> new LinkedHashMap<>()).put(row.get(2), row.get(3));
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        byTable.forEach((child, constraints) -> {
+            String create = session.query("SHOW CREATE TABLE `" + child.schema().replace("`", "``") + "`.`"
+                    + child.table().replace("`", "``") + "`").get(0).get(1);
+            constraints.forEach((name, parent) -> {
+                Matcher m = cascadingRule(create, name);
+                if (m != null) {
+                    keys.add(child + " -> " + parent + " (" + m.group().trim() + ")");
+                }
+            });
+        });
         if (keys.isEmpty()) {
             return CheckResult.pass("foreign key cascades", "no replicated table depends on a cascading foreign key");
         }
@@ -74,6 +93,17 @@ public final class LeaderChecks {
                         + ": the leader does not log cascaded child changes, so followers miss them",
                 "delete or re-key child rows explicitly in the application, or avoid deleting/re-keying parents"
                         + " (see docs/followers.md)");
+    }
+
+    /** The first cascading rule (ON DELETE/UPDATE CASCADE or SET NULL) of constraint {@code name}, or null. */
+    static Matcher cascadingRule(String showCreate, String name) {
+        for (String line : showCreate.split("\n")) {
+            if (line.trim().startsWith("CONSTRAINT `" + name.replace("`", "``") + "` FOREIGN KEY")) {
+                Matcher m = CASCADE.matcher(line);
+                return m.find() ? m : null;
+            }
+        }
+        return null;
     }
 
     /** Schemas named by the include patterns plus those of visible tables (a user without SELECT may see none). */

@@ -58,15 +58,17 @@ final class SchemaStep {
         }
     }
 
+    /**
+     * The leader's foreign keys between included tables. Columns come from information_schema.KEY_COLUMN_USAGE;
+     * the ON DELETE/ON UPDATE rules from SHOW CREATE TABLE, because MariaDB shows REFERENTIAL_CONSTRAINTS rows
+     * only to users with more than SELECT on the table (the replication user has just SELECT).
+     */
     static List<String> foreignKeyDdl(Connection leader, List<TableDef> tables, DatabaseKind kind) throws SQLException {
         Set<TableId> included = tables.stream().map(TableDef::id).collect(Collectors.toSet());
         List<String> ddl = new ArrayList<>();
-        String sql = "SELECT rc.CONSTRAINT_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, rc.UPDATE_RULE,"
-                + " rc.DELETE_RULE, k.COLUMN_NAME, k.REFERENCED_COLUMN_NAME"
-                + " FROM information_schema.REFERENTIAL_CONSTRAINTS rc JOIN information_schema.KEY_COLUMN_USAGE k"
-                + " ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA AND k.TABLE_NAME = rc.TABLE_NAME"
-                + " AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME"
-                + " WHERE rc.CONSTRAINT_SCHEMA = ? AND rc.TABLE_NAME = ? ORDER BY rc.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+        String sql = "SELECT CONSTRAINT_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, COLUMN_NAME,"
+                + " REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION";
         for (TableDef t : tables) {
             Map<String, List<String[]>> keys = new LinkedHashMap<>();
             try (PreparedStatement ps = leader.prepareStatement(sql)) {
@@ -75,27 +77,46 @@ final class SchemaStep {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         keys.computeIfAbsent(rs.getString(1), n -> new ArrayList<>()).add(new String[] {
-                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)});
+                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
                     }
                 }
             }
+            if (keys.isEmpty()) {
+                continue;
+            }
+            String create = showCreate(leader, t.id());
             keys.forEach((name, parts) -> {
                 TableId parent = new TableId(parts.get(0)[0], parts.get(0)[1]);
                 if (included.contains(parent)) {
-                    ddl.add(foreignKey(kind, t.id(), name, parent, parts));
+                    ddl.add(foreignKey(kind, t.id(), name, parent, parts, rule(create, name, "DELETE"),
+                            rule(create, name, "UPDATE")));
                 }
             });
         }
         return ddl;
     }
 
-    private static String foreignKey(DatabaseKind kind, TableId child, String name, TableId parent, List<String[]> parts) {
-        String cols = parts.stream().map(p -> q(kind, p[4])).collect(Collectors.joining(", "));
-        String refs = parts.stream().map(p -> q(kind, p[5])).collect(Collectors.joining(", "));
+    /** The ON DELETE/ON UPDATE rule of constraint {@code name} in SHOW CREATE TABLE output; RESTRICT when omitted. */
+    static String rule(String showCreate, String name, String event) {
+        for (String line : showCreate.split("\n")) {
+            String l = line.trim();
+            if (l.startsWith("CONSTRAINT " + mysql(name) + " FOREIGN KEY")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern
+                        .compile(" ON " + event + " (RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)").matcher(l);
+                return m.find() ? m.group(1) : "RESTRICT";
+            }
+        }
+        return "RESTRICT";
+    }
+
+    private static String foreignKey(DatabaseKind kind, TableId child, String name, TableId parent, List<String[]> parts,
+                                     String onDelete, String onUpdate) {
+        String cols = parts.stream().map(p -> q(kind, p[2])).collect(Collectors.joining(", "));
+        String refs = parts.stream().map(p -> q(kind, p[3])).collect(Collectors.joining(", "));
         return "ALTER TABLE " + q(kind, child.schema()) + "." + q(kind, child.table()) + " ADD CONSTRAINT "
                 + q(kind, name) + " FOREIGN KEY (" + cols + ") REFERENCES " + q(kind, parent.schema()) + "."
-                + q(kind, parent.table()) + " (" + refs + ") ON DELETE " + parts.get(0)[3] + " ON UPDATE "
-                + parts.get(0)[2] + (kind.isMySqlFamily() ? "" : " NOT VALID");
+                + q(kind, parent.table()) + " (" + refs + ") ON DELETE " + onDelete + " ON UPDATE " + onUpdate
+                + (kind.isMySqlFamily() ? "" : " NOT VALID");
     }
 
     /** Runs the foreign key statements; one that exists already (a re-run) is reported and skipped. */
