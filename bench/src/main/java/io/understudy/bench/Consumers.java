@@ -105,9 +105,16 @@ final class Consumers {
             return "NO TABLES in " + schema;
         }
         long rows = r.tables().stream().mapToLong(DemoComparison.TableResult::followerRows).sum();
-        return r.equal() ? String.format("checksums equal (%,d rows)", rows) : "DIFFERENT: " + r.tables().stream()
-                .filter(t -> !t.equal()).map(t -> t.table() + " " + t.leaderRows() + "/" + t.followerRows())
-                .collect(Collectors.joining(", "));
+        if (r.equal()) {
+            return String.format("checksums equal (%,d rows)", rows);
+        }
+        for (DemoComparison.TableResult t : r.tables()) {
+            if (!t.equal()) {
+                RowDiffs.first(leader, follower, schema + "." + t.table()).forEach(d -> System.out.println("  differs: " + d));
+            }
+        }
+        return "DIFFERENT: " + r.tables().stream().filter(t -> !t.equal())
+                .map(t -> t.table() + " " + t.leaderRows() + "/" + t.followerRows()).collect(Collectors.joining(", "));
     }
 
     /** Writes the YAML for a daemon that replicates the benchmark schemas to one follower. */

@@ -55,16 +55,20 @@ final class Heartbeat {
         poller.start();
     }
 
-    /** Stops writing, waits until the follower shows the last beat (up to a minute), returns the samples. */
-    List<Sample> stop() throws InterruptedException {
+    /** Stops writing, waits until the follower shows the last beat (at most {@code timeout}), returns the samples. */
+    List<Sample> stop(java.time.Duration timeout) throws InterruptedException {
         writer.interrupt();
         writer.join();
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (seen() < nextId - firstId && System.nanoTime() < deadline && failure.get() == null) {
             Thread.sleep(20);
         }
         running.set(false);
         poller.join();
+        if (failure.get() == null && seen() < nextId - firstId) {
+            throw new IllegalStateException("the follower on port " + follower.port() + " showed " + seen() + " of "
+                    + (nextId - firstId) + " heartbeats within " + timeout + " after the leader stopped writing");
+        }
         if (failure.get() != null) {
             throw new IllegalStateException("heartbeat failed: " + failure.get().getMessage(), failure.get());
         }
