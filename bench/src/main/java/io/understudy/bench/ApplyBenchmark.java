@@ -1,0 +1,174 @@
+package io.understudy.bench;
+
+import io.understudy.cli.Main;
+import io.understudy.servers.DatabaseServer;
+import io.understudy.servers.EmbeddedMariaDb;
+import io.understudy.servers.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Apply-throughput benchmark (issue 4): backlogs of an OLTP write-only mix and a bulk-insert mix on a MariaDB
+ * leader, caught up by native MariaDB replication (one SQL thread; 4 optimistic parallel threads), by the
+ * Understudy daemon into MariaDB and into PostgreSQL, compared with each follower's raw multi-row INSERT ceiling;
+ * then steady-state lag at a fixed leader rate. All five servers are embedded on this machine; only one consumer
+ * applies at a time. Prints one table and writes CSV and a PNG chart; see docs/benchmarks.md.
+ */
+public final class ApplyBenchmark {
+    private final BenchOptions options;
+    private final ResultTable table = new ResultTable();
+    private final Map<String, List<Heartbeat.Sample>> lagSeries = new LinkedHashMap<>();
+
+    private ApplyBenchmark(BenchOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main.routeJavaUtilLogging();
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        new ApplyBenchmark(options).run();
+        System.exit(0); // embedded-server reaper threads would keep the JVM alive
+    }
+
+    private void run() throws Exception {
+        Path out = options.out().toAbsolutePath();
+        Path logs = Files.createDirectories(out.resolve("apply-logs"));
+        System.out.printf("apply benchmark: %s per backlog, %s per lag run, %d OLTP threads, %d bulk threads, %,d rows x %d"
+                        + " tables; logs in %s%n", options.workload(), options.lag(), options.threads(), options.bulkThreads(),
+                options.rowsPerTable(), OltpWorkload.TABLES, logs);
+        try (EmbeddedMariaDb leader = EmbeddedMariaDb.launch("--innodb-buffer-pool-size=512M");
+             NativeReplica single = NativeReplica.launch(2, 0);
+             NativeReplica parallel = NativeReplica.launch(3, 4);
+             EmbeddedMariaDb maria = EmbeddedMariaDb.launch("--server-id=4");
+             EmbeddedPostgres pg = EmbeddedPostgres.launch()) {
+            Consumers consumers = new Consumers(leader, logs);
+            OltpWorkload oltp = new OltpWorkload(leader, options.rowsPerTable(), options.threads());
+            BulkWorkload bulk = new BulkWorkload(leader, options.bulkThreads());
+            setUp(leader, single, parallel, consumers, oltp, bulk);
+            Path mariaConfig = consumers.config(maria, "maria");
+            Path pgConfig = consumers.config(pg, "pg");
+            snapshot(mariaConfig, "maria");
+            snapshot(pgConfig, "pg");
+
+            Setup s = new Setup(leader, single, parallel, maria, pg, mariaConfig, pgConfig, consumers);
+            double nativeOltpRate = catchUp(s, "oltp", OltpWorkload.SCHEMA, () -> oltp.run(options.workload(), 0));
+            catchUp(s, "bulk", BulkWorkload.SCHEMA, () -> bulk.run(options.workload()));
+            double rate = options.lagRate() > 0 ? options.lagRate() : nativeOltpRate / 2;
+            new LagRuns(s, oltp, options.lag(), rate, table, lagSeries).runAll();
+        }
+        report(out);
+    }
+
+    /** The servers and configs every phase uses. */
+    record Setup(DatabaseServer leader, NativeReplica single, NativeReplica parallel, DatabaseServer maria,
+                 DatabaseServer pg, Path mariaConfig, Path pgConfig, Consumers consumers) {
+    }
+
+    private void setUp(DatabaseServer leader, NativeReplica single, NativeReplica parallel, Consumers consumers,
+                       OltpWorkload oltp, BulkWorkload bulk) throws Exception {
+        String base = consumers.leaderEnd().gtid();
+        leader.execute(null, "CREATE USER 'understudy'@'%' IDENTIFIED BY '" + Consumers.LEADER_CAPTURE_PASSWORD + "'",
+                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'understudy'@'%'",
+                "CREATE DATABASE hb", "CREATE TABLE " + Heartbeat.TABLE + " (id BIGINT PRIMARY KEY, at_us BIGINT NOT NULL)",
+                "CREATE TABLE " + FollowerProbe.MARKER_TABLE + " (name VARCHAR(64) PRIMARY KEY, at_us BIGINT NOT NULL)");
+        System.out.println("filling the OLTP tables and replicating them to the native replicas ...");
+        oltp.create();
+        bulk.create();
+        FollowerProbe.writeMarker(leader, "setup");
+        single.follow(leader, base);
+        parallel.follow(leader, base);
+        String gtid = consumers.leaderEnd().gtid();
+        single.awaitApplied(gtid, Consumers.CATCH_UP_TIMEOUT);
+        parallel.awaitApplied(gtid, Consumers.CATCH_UP_TIMEOUT);
+    }
+
+    private static void snapshot(Path config, String follower) {
+        System.out.println("understudy snapshot (" + config.getFileName() + ") ...");
+        int code = Main.execute("snapshot", "--config", config.toString(), "--follower", follower);
+        if (code != 0) {
+            throw new IllegalStateException("understudy snapshot --config " + config + " exited " + code);
+        }
+    }
+
+    private interface Backlog {
+        Counts write() throws Exception;
+    }
+
+    /** Builds one backlog and times every consumer on it; returns native single-threaded tx/s. */
+    private double catchUp(Setup s, String phase, String schema, Backlog backlog) throws Exception {
+        s.single().stopSqlThread();
+        s.parallel().stopSqlThread();
+        System.out.printf("%s: writing the backlog on the leader for %s ...%n", phase, options.workload());
+        Counts counts = backlog.write();
+        String marker = phase + "-end";
+        FollowerProbe.writeMarker(s.leader(), marker);
+        Consumers.LeaderEnd end = s.consumers().leaderEnd();
+        System.out.printf("%s: %,d transactions, %,d rows in %.1f s (%,.0f tx/s); leader at %s:%d gtid %s%n", phase,
+                counts.transactions(), counts.rows(), counts.seconds(), counts.txPerSecond(), end.file(), end.pos(), end.gtid());
+        Consumers c = s.consumers();
+        List<Named> runs = List.of(
+                step(phase, "native 1 thread", () -> c.nativeCatchUp(s.single(), end, schema)),
+                step(phase, "native 4 optimistic", () -> c.nativeCatchUp(s.parallel(), end, schema)),
+                step(phase, "understudy -> mariadb",
+                        () -> c.understudyCatchUp(s.maria(), s.mariaConfig(), marker, phase + "-maria", schema)),
+                step(phase, "understudy -> postgresql",
+                        () -> c.understudyCatchUp(s.pg(), s.pgConfig(), marker, phase + "-pg", schema)));
+        double rawMaria = step(phase, "raw mariadb", () -> raw(s.maria(), counts.rows())).timing().seconds();
+        double rawPg = step(phase, "raw postgresql", () -> raw(s.pg(), counts.rows())).timing().seconds();
+        double native1 = counts.transactions() / runs.get(0).timing().seconds();
+        Heartbeat.Stats none = Heartbeat.Stats.of(List.of());
+        for (Named run : runs) {
+            String name = run.name();
+            Consumers.Timing t = run.timing();
+            double rawSeconds = name.endsWith("postgresql") ? rawPg : rawMaria;
+            table.add(new ResultTable.Row(phase, name, counts.transactions(), counts.rows(), t.seconds(), t.startSeconds(),
+                    counts.transactions() / t.seconds() / native1, rawSeconds / t.seconds(), none, t.memory(), t.check()));
+        }
+        UnderstudyDaemon.Memory noMemory = new UnderstudyDaemon.Memory(-1, -1);
+        table.add(new ResultTable.Row(phase, "raw mariadb (INSERT x1000)", 0, counts.rows(), rawMaria, 0, Double.NaN, 1,
+                none, noMemory, "-"));
+        table.add(new ResultTable.Row(phase, "raw postgresql (INSERT x1000)", 0, counts.rows(), rawPg, 0, Double.NaN, 1,
+                none, noMemory, "-"));
+        return native1;
+    }
+
+    private interface Timed {
+        Consumers.Timing run() throws Exception;
+    }
+
+    private record Named(String name, Consumers.Timing timing) {
+    }
+
+    private static Named step(String phase, String name, Timed timed) throws Exception {
+        System.out.printf("%s: %s ...%n", phase, name);
+        Consumers.Timing t = timed.run();
+        System.out.printf("%s: %s took %.1f s (+%.1f s start-up) %s%n", phase, name, t.seconds(), t.startSeconds(), t.check());
+        return new Named(name, t);
+    }
+
+    private static Consumers.Timing raw(DatabaseServer follower, long rows) throws Exception {
+        return new Consumers.Timing(RawCeiling.measure(follower, rows), 0, new UnderstudyDaemon.Memory(-1, -1), "-");
+    }
+
+    private void report(Path out) throws Exception {
+        System.out.println();
+        table.print(System.out);
+        table.writeCsv(out.resolve("apply-results.csv"));
+        List<String> lines = new ArrayList<>(List.of("scenario,at_s,lag_ms"));
+        lagSeries.forEach((name, samples) -> samples.forEach(p -> lines.add(name + "," + p.atSeconds() + "," + p.lagMs())));
+        Files.write(out.resolve("apply-lag.csv"), lines);
+        LagChart.write(lagSeries, "Replication lag at a fixed leader rate (heartbeat every 50 ms)", out.resolve("apply-lag.png"));
+        System.out.println("\nwrote " + out.resolve("apply-results.csv") + ", apply-lag.csv, apply-lag.png");
+    }
+}

@@ -1,0 +1,134 @@
+package io.understudy.bench;
+
+import io.understudy.config.TableFilter;
+import io.understudy.demo.DemoComparison;
+import io.understudy.servers.DatabaseServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The leader and the ways a backlog reaches a follower: native replication (catch-up from a fetched relay log)
+ * and the Understudy daemon (catch-up from the leader's binlog). Each method times one catch-up and verifies the
+ * follower against the leader afterwards. Not thread-safe.
+ */
+final class Consumers {
+    static final Duration CATCH_UP_TIMEOUT = Duration.ofHours(1);
+    static final String LEADER_CAPTURE_PASSWORD = "bench-pw";
+
+    /** The leader's binlog end: file, position and GTID position. */
+    record LeaderEnd(String file, long pos, String gtid) {
+    }
+
+    /** One timed catch-up: apply seconds, daemon start-up seconds, memory (-1 for native). */
+    record Timing(double seconds, double startSeconds, UnderstudyDaemon.Memory memory, String check) {
+    }
+
+    private final DatabaseServer leader;
+    private final Path dir;
+
+    Consumers(DatabaseServer leader, Path dir) {
+        this.leader = leader;
+        this.dir = dir;
+    }
+
+    /** Where daemon logs and configs go. */
+    Path dir() {
+        return dir;
+    }
+
+    LeaderEnd leaderEnd() throws Exception {
+        try (Connection c = leader.connect(null); Statement s = c.createStatement()) {
+            String file;
+            long pos;
+            try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                file = rs.getString("File");
+                pos = rs.getLong("Position");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+                rs.next();
+                return new LeaderEnd(file, pos, rs.getString(1));
+            }
+        }
+    }
+
+    /** Starts the stopped SQL thread of a replica whose IO thread fetched the backlog; times until it reaches {@code end}. */
+    Timing nativeCatchUp(NativeReplica replica, LeaderEnd end, String schema) throws Exception {
+        replica.awaitFetched(end.file(), end.pos(), CATCH_UP_TIMEOUT);
+        long start = System.nanoTime();
+        replica.startSqlThread();
+        replica.awaitApplied(end.gtid(), CATCH_UP_TIMEOUT);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Timing(seconds, 0, new UnderstudyDaemon.Memory(-1, -1), check(replica.server(), schema));
+    }
+
+    /**
+     * Starts the daemon on a config with one follower and times until the follower shows the leader's
+     * {@code marker} row (written after the backlog); then SIGTERMs it.
+     */
+    Timing understudyCatchUp(DatabaseServer follower, Path config, String marker, String tag, String schema) throws Exception {
+        try (FollowerProbe probe = new FollowerProbe(follower)) {
+            long before = probe.appliedTransactions();
+            long start = System.nanoTime();
+            long first = 0;
+            UnderstudyDaemon.Memory memory;
+            try (UnderstudyDaemon daemon = UnderstudyDaemon.start(config, dir, tag)) {
+                while (!probe.hasMarker(marker)) {
+                    if (first == 0 && probe.appliedTransactions() > before) {
+                        first = System.nanoTime();
+                    }
+                    daemon.checkAlive();
+                    if (System.nanoTime() - start > CATCH_UP_TIMEOUT.toNanos()) {
+                        throw new IllegalStateException(tag + ": follower did not reach marker " + marker + " within " + CATCH_UP_TIMEOUT);
+                    }
+                    Thread.sleep(20);
+                }
+                long end = System.nanoTime();
+                memory = daemon.memory();
+                daemon.terminate();
+                first = first == 0 ? end : first;
+                return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, check(follower, schema));
+            }
+        }
+    }
+
+    /** Checksums every table of {@code schema} on leader and follower. */
+    String check(DatabaseServer follower, String schema) throws Exception {
+        DemoComparison.Result r = DemoComparison.compare(leader, follower, new TableFilter(List.of(schema + ".*"), List.of()));
+        if (r.tables().isEmpty()) {
+            return "NO TABLES in " + schema;
+        }
+        long rows = r.tables().stream().mapToLong(DemoComparison.TableResult::followerRows).sum();
+        if (r.equal()) {
+            return String.format("checksums equal (%,d rows)", rows);
+        }
+        for (DemoComparison.TableResult t : r.tables()) {
+            if (!t.equal()) {
+                RowDiffs.first(leader, follower, schema + "." + t.table()).forEach(d -> System.out.println("  differs: " + d));
+            }
+        }
+        return "DIFFERENT: " + r.tables().stream().filter(t -> !t.equal())
+                .map(t -> t.table() + " " + t.leaderRows() + "/" + t.followerRows()).collect(Collectors.joining(", "));
+    }
+
+    /** Writes the YAML for a daemon that replicates the benchmark schemas to one follower. */
+    Path config(DatabaseServer follower, String name) throws Exception {
+        Path config = dir.resolve("understudy-" + name + ".yaml");
+        String url = "postgresql".equals(follower.kind()) ? follower.jdbcUrl(null) : follower.jdbcUrl("mysql");
+        Files.writeString(config, String.join("\n",
+                "leader: { kind: mariadb, url: 'jdbc:mariadb://127.0.0.1:" + leader.port() + "/', user: understudy,"
+                        + " password: " + LEADER_CAPTURE_PASSWORD + " }",
+                "capture: { mode: binlog, tables: [oltp.*, bulk.*, hb.*] }",
+                "followers:",
+                "  - { name: " + name + ", kind: " + follower.kind() + ", url: '" + url + "', user: " + follower.user()
+                        + ", password: '" + follower.password() + "' }",
+                ""));
+        return config;
+    }
+}
