@@ -87,18 +87,21 @@ final class Heartbeat {
         try (Connection c = leader.connect(null); PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
                 + " (id, at_us) VALUES (?, CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED))")) {
             long next = System.nanoTime();
-            while (!Thread.currentThread().isInterrupted()) {
+            boolean stopping = false;
+            while (!stopping) {
+                try {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    stopping = true; // still write one last beat: it follows every workload transaction
+                }
                 ps.setLong(1, nextId);
                 ps.executeUpdate();
                 nextId++;
                 next += INTERVAL_MS * 1_000_000;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (Throwable e) {
             failure.compareAndSet(null, e);
         }
