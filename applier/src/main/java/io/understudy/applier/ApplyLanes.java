@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * passes through exactly the states it would pass through applying the groups one by one: a prefix of the
  * leader's history, with the stored position always that of the last committed group.
  *
+ * <p>A group that waits for its turn longer than {@link #TURN_WAIT} rolls back, waits for its turn without holding
+ * locks and writes again: an earlier group may be blocked on one of its locks that the write sets cannot see (a
+ * follower trigger, a foreign key check), and would otherwise wait forever for a group that waits for it.
+ *
  * <p>If a group fails, every later group rolls back instead of committing (it must not commit over the gap),
  * and the failure is rethrown by the next {@link #submit} or {@link #drain}; groups before it may still commit.
  * Resuming from the stored position then applies each transaction once.
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ApplyLanes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyLanes.class);
+    /** How long a group holds its locks while waiting for its turn; see {@link #apply}. */
+    static final java.time.Duration TURN_WAIT = java.time.Duration.ofSeconds(2);
 
     /** One leader transaction of a group. */
     record Item(Transaction transaction, String transactionId, List<RowChange> changes) {
@@ -55,6 +61,7 @@ final class ApplyLanes implements AutoCloseable {
     private final Clock clock;
     private final int lanes;
     private final Consumer<Committed> onCommit;
+    private final long turnWaitNanos;
     private final ExecutorService workers;
     private final ThreadLocal<StatementWriter> writers;
     private final List<TableCatalog> catalogs = new ArrayList<>();
@@ -66,6 +73,13 @@ final class ApplyLanes implements AutoCloseable {
 
     ApplyLanes(FollowerRef where, HikariDataSource pool, Dialect dialect, String setup, Clock clock, int lanes,
                Consumer<Committed> onCommit) {
+        this(where, pool, dialect, setup, clock, lanes, onCommit, TURN_WAIT);
+    }
+
+    /** @param turnWait how long a group that wrote its rows waits for its turn before it releases its locks */
+    ApplyLanes(FollowerRef where, HikariDataSource pool, Dialect dialect, String setup, Clock clock, int lanes,
+               Consumer<Committed> onCommit, java.time.Duration turnWait) {
+        this.turnWaitNanos = turnWait.toNanos();
         this.where = where;
         this.pool = pool;
         this.dialect = dialect;
@@ -160,14 +174,20 @@ final class ApplyLanes implements AutoCloseable {
             // no gap locks: groups with disjoint keys never wait for each other
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
-        if (setup != null) {
-            StatementWriter.run(c, setup);
+        write(c, group);
+        boolean turn = awaitTurn(group.sequence(), turnWaitNanos);
+        if (!turn && failure() == null) {
+            // An earlier group may be waiting for a lock this one holds (a follower trigger, a foreign key check,
+            // a lock the write sets cannot see) while this one waits for it to commit. Release everything, wait for
+            // the turn without locks, then write again.
+            c.rollback();
+            LOG.debug("{}: group {} released its locks while waiting for its turn", where, group.sequence());
+            turn = awaitTurn(group.sequence(), Long.MAX_VALUE);
+            if (turn) {
+                write(c, group);
+            }
         }
-        StatementWriter writer = writers.get();
-        for (Item item : group.items()) {
-            writer.write(c, ChangePlan.of(item.changes()), item.transactionId());
-        }
-        if (!awaitTurn(group.sequence())) {
+        if (!turn) {
             c.rollback(); // an earlier group failed: committing now would skip its transactions
             finish(group, null);
             return;
@@ -180,11 +200,32 @@ final class ApplyLanes implements AutoCloseable {
         finish(group, new Committed(last.transaction(), last.transactionId(), group.items().size(), group.rows(), appliedAt));
     }
 
-    /** Waits until every earlier group committed; false if one failed instead. */
-    private boolean awaitTurn(long sequence) throws InterruptedException {
+    private void write(Connection c, Group group) throws SQLException {
+        if (setup != null) {
+            StatementWriter.run(c, setup);
+        }
+        StatementWriter writer = writers.get();
+        for (Item item : group.items()) {
+            writer.write(c, ChangePlan.of(item.changes()), item.transactionId());
+        }
+    }
+
+    private RuntimeException failure() {
+        synchronized (monitor) {
+            return failure;
+        }
+    }
+
+    /** Waits until every earlier group committed; false if one failed, or the wait timed out, instead. */
+    private boolean awaitTurn(long sequence, long timeoutNanos) throws InterruptedException {
+        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         synchronized (monitor) {
             while (failure == null && committed != sequence - 1) {
-                monitor.wait();
+                long left = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
+                if (deadline != Long.MAX_VALUE && left <= 0) {
+                    return false;
+                }
+                monitor.wait(deadline == Long.MAX_VALUE ? 0 : Math.max(1, left / 1_000_000));
             }
             return failure == null;
         }
