@@ -6,9 +6,12 @@ import io.understudy.model.Row;
 import io.understudy.model.RowChange;
 import io.understudy.model.TableId;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -17,6 +20,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class RecordConverter {
     private final Map<TableId, List<String>> configuredKeys;
+    /** Column names per Connect schema (one schema object per table version): not rebuilt for every row. */
+    private final Map<Schema, List<String>> columnNames = new IdentityHashMap<>();
 
     RecordConverter(Map<TableId, List<String>> configuredKeys) {
         this.configuredKeys = Map.copyOf(configuredKeys);
@@ -28,7 +33,7 @@ final class RecordConverter {
         return new TableId(source.getString("db"), source.getString("table"));
     }
 
-    RowChange convert(SourceRecord record, Struct value, String where) {
+    RowChange convert(SourceRecord record, Struct value, Supplier<String> where) {
         TableId table = table(value);
         String op = value.getString("op");
         if ("t".equals(op)) {
@@ -48,7 +53,7 @@ final class RecordConverter {
 
     private List<String> keyColumns(SourceRecord record, TableId table) {
         if (record.key() instanceof Struct key && !key.schema().fields().isEmpty()) {
-            return key.schema().fields().stream().map(Field::name).toList();
+            return columnNames.computeIfAbsent(key.schema(), schema -> schema.fields().stream().map(Field::name).toList());
         }
         List<String> configured = configuredKeys.get(table);
         if (configured == null || configured.isEmpty()) {
@@ -58,22 +63,22 @@ final class RecordConverter {
         return configured;
     }
 
-    private static Row row(TableId table, Struct image, String where) {
+    private Row row(TableId table, Struct image, Supplier<String> where) {
         if (image == null) {
             return null;
         }
-        List<String> columns = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
+        List<String> columns = columnNames.computeIfAbsent(image.schema(),
+                schema -> schema.fields().stream().map(Field::name).toList());
+        List<Object> values = new ArrayList<>(columns.size());
         for (Field field : image.schema().fields()) {
-            columns.add(field.name());
             try {
                 values.add(ValueConverter.convert(field.schema(), image.get(field)));
             } catch (ValueConverter.UnsupportedValueException e) {
-                throw new ReplicationException("column " + table + "." + field.name() + " at " + where + ": " + e.getMessage()
+                throw new ReplicationException("column " + table + "." + field.name() + " at " + where.get() + ": " + e.getMessage()
                         + "; exclude the table (capture.exclude) or change the column type on the leader", e);
             } catch (RuntimeException e) {
                 throw new ReplicationException("cannot convert column " + table + "." + field.name() + " (schema "
-                        + field.schema().name() + ") at " + where + ": " + e.getMessage()
+                        + field.schema().name() + ") at " + where.get() + ": " + e.getMessage()
                         + "; exclude the table (capture.exclude) or report this value", e);
             }
         }

@@ -12,6 +12,7 @@ import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
@@ -33,6 +34,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
 
     private final TransactionHandler handler;
     private final TableFilter filter;
+    private final Map<TableId, Boolean> included = new HashMap<>();
     private final RecordConverter converter;
     private final LeaderSession leader;
     private final String transactionTopic;
@@ -118,14 +120,14 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
 
     private void row(SourceRecord record, Struct value) throws InterruptedException {
         TableId table = RecordConverter.table(value);
-        if (!filter.includes(table)) {
+        if (!included.computeIfAbsent(table, filter::includes)) {
             return;
         }
         if (pendingId == null) {
             throw new ReplicationException("row change on " + table + " at " + where(record)
                     + " arrived outside a transaction; Understudy needs transaction metadata from the leader");
         }
-        RowChange change = converter.convert(record, value, where(record));
+        RowChange change = converter.convert(record, value, () -> where(record));
         if (change.op() == io.understudy.model.Op.TRUNCATE) {
             truncate(record, change);
             return;
