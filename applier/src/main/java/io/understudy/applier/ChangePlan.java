@@ -1,6 +1,7 @@
 package io.understudy.applier;
 
 import io.understudy.model.KeyValues;
+import io.understudy.model.Op;
 import io.understudy.model.Row;
 import io.understudy.model.RowChange;
 import io.understudy.model.TableId;
@@ -43,6 +44,27 @@ final class ChangePlan {
             plan.add(change);
         }
         return plan.groups;
+    }
+
+    /**
+     * Plans {@code changes} that are all inserts of DISTINCT keys (a snapshot chunk: rows read in key order): one
+     * group per run of the same table and columns, without tracking keys.
+     */
+    static List<Group> distinctInserts(List<RowChange> changes) {
+        List<Group> groups = new ArrayList<>();
+        Group current = null;
+        for (RowChange change : changes) {
+            if (change.op() != Op.INSERT) {
+                throw new IllegalArgumentException("distinctInserts takes inserts only, not " + change.op());
+            }
+            List<String> columns = change.after().columns();
+            if (current == null || !current.table().equals(change.table()) || !current.columns().equals(columns)) {
+                current = new Group(change.table(), Kind.UPSERT, columns, change.keyColumns(), new ArrayList<>());
+                groups.add(current);
+            }
+            current.items().add(new Item(change, change.after()));
+        }
+        return groups;
     }
 
     private void add(RowChange change) {

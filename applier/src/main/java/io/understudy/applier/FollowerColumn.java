@@ -1,6 +1,7 @@
 package io.understudy.applier;
 
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * One column of a follower table as reported by {@code DatabaseMetaData.getColumns}.
@@ -9,9 +10,18 @@ import java.util.Locale;
  * @param jdbcType {@link java.sql.Types} constant
  * @param typeName the database's type name, lower case (for example {@code int4}, {@code jsonb}, {@code geometry})
  * @param size     COLUMN_SIZE (length, precision or bit count)
+ * @param spatial  whether it is a MySQL/MariaDB spatial type (bound as WKB through ST_GeomFromWKB); decided once
+ *                 here because it is asked for every bound value
  */
-record FollowerColumn(String name, int jdbcType, String typeName, int size) {
+record FollowerColumn(String name, int jdbcType, String typeName, int size, boolean spatial) {
+    private static final Set<String> SPATIAL = Set.of("geometry", "point", "linestring", "polygon", "multipoint",
+            "multilinestring", "multipolygon", "geometrycollection", "geomcollection");
+
     FollowerColumn {
         typeName = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+    }
+
+    FollowerColumn(String name, int jdbcType, String typeName, int size) {
+        this(name, jdbcType, typeName, size, typeName != null && SPATIAL.contains(typeName.toLowerCase(Locale.ROOT)));
     }
 }

@@ -7,15 +7,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Set;
 
 /** MariaDB and MySQL followers: leader {@code s.t} lands in database {@code s}, table {@code t}. */
 abstract sealed class MySqlFamilyDialect implements Dialect permits MariaDbDialect, MySqlDialect {
-    private static final Set<String> SPATIAL = Set.of("geometry", "point", "linestring", "polygon", "multipoint",
-            "multilinestring", "multipolygon", "geometrycollection", "geomcollection");
 
     static boolean isSpatial(FollowerColumn column) {
-        return SPATIAL.contains(column.typeName());
+        return column.spatial();
     }
 
     @Override

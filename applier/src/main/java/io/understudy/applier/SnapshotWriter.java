@@ -145,13 +145,19 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private void write(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress,
                        StatementWriter writer) {
+        write(table, keyColumns, rows, progress, writer, false);
+    }
+
+    /** @param distinct whether the rows are known to have distinct keys (a chunk read in key order) */
+    private void write(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress,
+                       StatementWriter writer, boolean distinct) {
         List<RowChange> changes = new ArrayList<>(rows.size());
         for (Row row : rows) {
             changes.add(new RowChange(table, Op.INSERT, null, row, keyColumns));
         }
         String what = "snapshot chunk of " + table + " up to key " + progress.lastKey();
         inTransaction("write " + what, c -> {
-            writer.write(c, ChangePlan.of(changes), what);
+            writer.write(c, distinct ? ChangePlan.distinctInserts(changes) : ChangePlan.of(changes), what);
             saveProgress(c, progress);
             return null;
         });
@@ -168,7 +174,7 @@ public final class SnapshotWriter implements AutoCloseable {
     public void insertChunk(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress) {
         if (!(dialect instanceof PostgresDialect)) {
             write(table, keyColumns, rows, progress, inserters.computeIfAbsent(table,
-                    t -> new StatementWriter(where, dialect, new TableCatalog(where, dialect), true)));
+                    t -> new StatementWriter(where, dialect, new TableCatalog(where, dialect), true)), true);
             return;
         }
         PostgresCopy copy = copies.computeIfAbsent(table, t -> new PostgresCopy(where, dialect));

@@ -19,6 +19,21 @@ class ChangePlanTest {
     static final List<String> ID = List.of("id");
 
     @Test
+    void distinctInsertsMakeOneGroupPerTableAndColumnsAndRefuseOtherChanges() {
+        List<Group> plan = ChangePlan.distinctInserts(List.of(
+                insert(T, ID, row("id", 1L, "v", "a")),
+                insert(T, ID, row("id", 2L, "v", "b")),
+                insert(T, ID, row("id", 3L)),
+                insert(U, ID, row("id", 1L))));
+        assertThat(plan).extracting(Group::table, Group::kind, g -> g.items().size()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(T, Kind.UPSERT, 2),
+                org.assertj.core.groups.Tuple.tuple(T, Kind.UPSERT, 1),
+                org.assertj.core.groups.Tuple.tuple(U, Kind.UPSERT, 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChangePlan.distinctInserts(
+                List.of(delete(T, ID, row("id", 1L))))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void groupsConsecutiveChangesAndKeepsLeaderOrder() {
         List<Group> plan = ChangePlan.of(List.of(
                 insert(T, ID, row("id", 1L, "v", "a")),
