@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,14 +281,5 @@ final class ApplyLanes implements AutoCloseable {
         } finally {
             workers.shutdownNow();
         }
-    }
-
-    /** Builds a write set with the follower's unique-index knowledge. */
-    static WriteSet writeSet(List<Item> items, Function<io.understudy.model.TableId, Boolean> wholeTable) {
-        WriteSet writes = new WriteSet();
-        for (Item item : items) {
-            writes.add(item.changes(), wholeTable::apply);
-        }
-        return writes;
     }
 }

@@ -32,7 +32,7 @@ final class ChangePlan {
     }
 
     private final List<Group> groups = new ArrayList<>();
-    private final Set<String> currentKeys = new HashSet<>();
+    private final Set<List<Object>> currentKeys = new HashSet<>();
     private Group current;
 
     private ChangePlan() {
@@ -87,7 +87,7 @@ final class ChangePlan {
             case DELETE -> change.keyColumns();
             case TRUNCATE -> List.of();
         };
-        String key = image == null ? "" : KeyValues.describe(change.key(image));
+        List<Object> key = image == null ? List.of() : KeyValues.identity(change.key(image));
         boolean fits = current != null && current.table().equals(change.table()) && current.kind() == kind
                 && current.columns().equals(columns) && current.keyColumns().equals(change.keyColumns())
                 && !(kind == Kind.UPSERT && currentKeys.contains(key));

@@ -113,7 +113,8 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
         if (group.isEmpty()) {
             return;
         }
-        WriteSet writes = ApplyLanes.writeSet(group, this::wholeTable);
+        WriteSet writes = new WriteSet();
+        group.forEach(item -> writes.add(item.changes(), this::wholeTable));
         lanes.submit(group, writes, groupRows);
         group.clear();
         groupRows = 0;

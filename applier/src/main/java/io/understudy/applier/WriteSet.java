@@ -1,11 +1,10 @@
 package io.understudy.applier;
 
+import io.understudy.model.KeyValues;
 import io.understudy.model.Op;
 import io.understudy.model.Row;
 import io.understudy.model.RowChange;
 import io.understudy.model.TableId;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,14 +58,12 @@ final class WriteSet {
     }
 
     private boolean addKey(TableId table, List<Object> key) {
-        List<Object> values = new ArrayList<>(key.size());
         for (Object v : key) {
             if (v instanceof String || v instanceof Character) {
                 return false;
             }
-            values.add(v instanceof byte[] b ? ByteBuffer.wrap(b) : v);
         }
-        rows.add(new RowKey(table, values));
+        rows.add(new RowKey(table, KeyValues.identity(key)));
         return true;
     }
 

@@ -19,6 +19,15 @@ class ChangePlanTest {
     static final List<String> ID = List.of("id");
 
     @Test
+    void anUpsertGroupEndsWhenABinaryKeyRepeatsByContent() {
+        List<Group> plan = ChangePlan.of(List.of(
+                insert(T, ID, row("id", new byte[] {1, 2}, "v", "a")),
+                insert(T, ID, row("id", new byte[] {3}, "v", "b")),
+                insert(T, ID, row("id", new byte[] {1, 2}, "v", "c"))));
+        assertThat(plan).extracting(g -> g.items().size()).containsExactly(2, 1);
+    }
+
+    @Test
     void distinctInsertsMakeOneGroupPerTableAndColumnsAndRefuseOtherChanges() {
         List<Group> plan = ChangePlan.distinctInserts(List.of(
                 insert(T, ID, row("id", 1L, "v", "a")),

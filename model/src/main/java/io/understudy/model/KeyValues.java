@@ -26,7 +26,19 @@ public final class KeyValues {
         return true;
     }
 
-    /** A string form usable as a map key and in error messages. */
+    /**
+     * The key as a value with content equality and hashing, for sets and maps: byte arrays are wrapped, everything
+     * else is kept as it is.
+     */
+    public static List<Object> identity(List<Object> key) {
+        List<Object> out = new java.util.ArrayList<>(key.size());
+        for (Object v : key) {
+            out.add(v instanceof byte[] b ? java.nio.ByteBuffer.wrap(b) : v);
+        }
+        return out;
+    }
+
+    /** A string form for error messages and progress rows. */
     public static String describe(List<Object> key) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < key.size(); i++) {
