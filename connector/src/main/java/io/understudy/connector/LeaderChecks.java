@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -22,7 +20,6 @@ import java.util.stream.Collectors;
  * daemon start. Stateless and thread-safe; each call opens and closes one connection.
  */
 public final class LeaderChecks {
-    private static final Pattern CASCADE = Pattern.compile(" ON (DELETE|UPDATE) (CASCADE|SET NULL)");
     private static final String SYSTEM_SCHEMAS = "'mysql','information_schema','performance_schema','sys'";
 
     private LeaderChecks() {
@@ -80,9 +77,9 @@ public final class LeaderChecks {
             String create = session.query("SHOW CREATE TABLE `" + child.schema().replace("`", "``") + "`.`"
                     + child.table().replace("`", "``") + "`").get(0).get(1);
             constraints.forEach((name, parent) -> {
-                Matcher m = cascadingRule(create, name);
-                if (m != null) {
-                    keys.add(child + " -> " + parent + " (" + m.group().trim() + ")");
+                String rule = ForeignKeyRules.of(create, name).cascading();
+                if (rule != null) {
+                    keys.add(child + " -> " + parent + " (" + rule + ")");
                 }
             });
         });
@@ -93,17 +90,6 @@ public final class LeaderChecks {
                         + ": the leader does not log cascaded child changes, so followers miss them",
                 "delete or re-key child rows explicitly in the application, or avoid deleting/re-keying parents"
                         + " (see docs/followers.md)");
-    }
-
-    /** The first cascading rule (ON DELETE/UPDATE CASCADE or SET NULL) of constraint {@code name}, or null. */
-    static Matcher cascadingRule(String showCreate, String name) {
-        for (String line : showCreate.split("\n")) {
-            if (line.trim().startsWith("CONSTRAINT `" + name.replace("`", "``") + "` FOREIGN KEY")) {
-                Matcher m = CASCADE.matcher(line);
-                return m.find() ? m : null;
-            }
-        }
-        return null;
     }
 
     /** Schemas named by the include patterns plus those of visible tables (a user without SELECT may see none). */

@@ -4,6 +4,7 @@ import io.understudy.catalog.BulkLoadDdl;
 import io.understudy.catalog.FollowerSchema;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.DatabaseKind;
+import io.understudy.connector.ForeignKeyRules;
 import io.understudy.model.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -88,34 +89,20 @@ final class SchemaStep {
             keys.forEach((name, parts) -> {
                 TableId parent = new TableId(parts.get(0)[0], parts.get(0)[1]);
                 if (included.contains(parent)) {
-                    ddl.add(foreignKey(kind, t.id(), name, parent, parts, rule(create, name, "DELETE"),
-                            rule(create, name, "UPDATE")));
+                    ddl.add(foreignKey(kind, t.id(), name, parent, parts, ForeignKeyRules.of(create, name)));
                 }
             });
         }
         return ddl;
     }
 
-    /** The ON DELETE/ON UPDATE rule of constraint {@code name} in SHOW CREATE TABLE output; RESTRICT when omitted. */
-    static String rule(String showCreate, String name, String event) {
-        for (String line : showCreate.split("\n")) {
-            String l = line.trim();
-            if (l.startsWith("CONSTRAINT " + mysql(name) + " FOREIGN KEY")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern
-                        .compile(" ON " + event + " (RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)").matcher(l);
-                return m.find() ? m.group(1) : "RESTRICT";
-            }
-        }
-        return "RESTRICT";
-    }
-
     private static String foreignKey(DatabaseKind kind, TableId child, String name, TableId parent, List<String[]> parts,
-                                     String onDelete, String onUpdate) {
+                                     ForeignKeyRules rules) {
         String cols = parts.stream().map(p -> q(kind, p[2])).collect(Collectors.joining(", "));
         String refs = parts.stream().map(p -> q(kind, p[3])).collect(Collectors.joining(", "));
         return "ALTER TABLE " + q(kind, child.schema()) + "." + q(kind, child.table()) + " ADD CONSTRAINT "
                 + q(kind, name) + " FOREIGN KEY (" + cols + ") REFERENCES " + q(kind, parent.schema()) + "."
-                + q(kind, parent.table()) + " (" + refs + ") ON DELETE " + onDelete + " ON UPDATE " + onUpdate
+                + q(kind, parent.table()) + " (" + refs + ") ON DELETE " + rules.onDelete() + " ON UPDATE " + rules.onUpdate()
                 + (kind.isMySqlFamily() ? "" : " NOT VALID");
     }
 
