@@ -16,33 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Real MariaDB leader, PostgreSQL and MariaDB followers; each test its own schema. */
-class ChunkedVerifierTest {
-    private static DatabaseServer leader;
-    private static DatabaseServer pg;
-    private static DatabaseServer maria;
-
-    @BeforeAll
-    static void start() {
-        leader = Servers.mariadb();
-        pg = Servers.postgres();
-        maria = Servers.mariadb();
-    }
-
-    @AfterAll
-    static void stop() {
-        for (DatabaseServer s : new DatabaseServer[] {leader, pg, maria}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
+class ChunkedVerifierTest extends ThreeServers {
 
     private static DatabaseServer follower(String kind) {
         return kind.equals("postgresql") ? pg : maria;

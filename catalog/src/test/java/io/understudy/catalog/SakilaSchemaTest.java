@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.config.DatabaseKind;
 import io.understudy.config.TableFilter;
-import io.understudy.servers.DatabaseServer;
 import io.understudy.servers.Servers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,35 +15,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The real Sakila schema on an embedded MariaDB leader, created on PostgreSQL and MariaDB followers. */
-class SakilaSchemaTest {
-    private static final Path SCHEMA = Path.of("/work/shared/testdata/sakila/sakila-schema.sql");
+class SakilaSchemaTest extends ThreeServers {
+    private static final Path SCHEMA = SakilaFixture.SCHEMA;
     private static final TableFilter SAKILA = new TableFilter(List.of("sakila.*"), List.of());
-    private static DatabaseServer leader;
-    private static DatabaseServer pg;
-    private static DatabaseServer maria;
 
     @BeforeAll
-    static void start() throws Exception {
-        leader = Servers.mariadb();
-        pg = Servers.postgres();
-        maria = Servers.mariadb();
+    static void loadSchema() throws Exception {
         try (Connection c = leader.connect(null); Statement s = c.createStatement()) {
             for (String sql : SqlScript.statements(Files.readString(SCHEMA))) {
                 s.execute(sql);
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        for (DatabaseServer s : new DatabaseServer[] {leader, pg, maria}) {
-            if (s != null) {
-                s.close();
             }
         }
     }

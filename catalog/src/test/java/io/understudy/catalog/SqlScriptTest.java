@@ -3,7 +3,6 @@ package io.understudy.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +45,7 @@ class SqlScriptTest {
 
     @Test
     void splitsSakilaIntoItsObjects() throws Exception {
-        List<String> s = SqlScript.statements(Files.readString(Path.of("/work/shared/testdata/sakila/sakila-schema.sql")));
+        List<String> s = SqlScript.statements(Files.readString(SakilaFixture.SCHEMA));
         assertThat(s.stream().filter(x -> x.startsWith("CREATE TABLE"))).hasSize(16);
         assertThat(s.stream().filter(x -> x.startsWith("CREATE TRIGGER"))).hasSize(3);
         assertThat(s.stream().filter(x -> x.contains("VIEW"))).hasSize(7);

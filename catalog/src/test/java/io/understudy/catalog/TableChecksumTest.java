@@ -15,31 +15,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Real MariaDB leader, PostgreSQL and MariaDB followers. */
-class TableChecksumTest {
-    private static DatabaseServer leader;
-    private static DatabaseServer pg;
-    private static DatabaseServer maria;
-
-    @BeforeAll
-    static void start() {
-        leader = Servers.mariadb();
-        pg = Servers.postgres();
-        maria = Servers.mariadb();
-    }
-
-    @AfterAll
-    static void stop() {
-        for (DatabaseServer s : new DatabaseServer[] {leader, pg, maria}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
+class TableChecksumTest extends ThreeServers {
 
     private static Checksum checksum(DatabaseServer server, DatabaseKind kind, String db) throws Exception {
         TableId id = new TableId(db, AllTypesFixture.TABLE);

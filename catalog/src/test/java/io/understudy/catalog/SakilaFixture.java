@@ -1,0 +1,12 @@
+package io.understudy.catalog;
+
+import java.nio.file.Path;
+
+/** Where the Sakila sample lives: ../shared/testdata/sakila beside the repository (override: -Dsakila.dir). */
+final class SakilaFixture {
+    static final Path DIR = Path.of(System.getProperty("sakila.dir", "../../shared/testdata/sakila"));
+    static final Path SCHEMA = DIR.resolve("sakila-schema.sql");
+
+    private SakilaFixture() {
+    }
+}
