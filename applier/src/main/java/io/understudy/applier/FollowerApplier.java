@@ -137,11 +137,9 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     /** Runs {@code work} on a pooled connection of its own (read-only work of the parallel handler). */
     <T> T withConnection(String what, SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
-            try {
-                return work.run(c);
-            } finally {
-                c.rollback();
-            }
+            T result = work.run(c);
+            c.rollback(); // read-only; on failure the pool rolls back, and a rollback here would hide the cause
+            return result;
         } catch (SQLException e) {
             throw Failures.wrap(where, "cannot " + what, e, "Check the follower's state and the user's privileges.");
         }
