@@ -70,15 +70,19 @@ final class CaptureBinder {
 
     private Optional<CaptureMode> mode(String text, YamlNode.Mapping m) {
         int line = EndpointBinder.line(m, "mode");
-        if (text.trim().equals("binlog")) {
-            return Optional.of(CaptureMode.BINLOG);
+        switch (text.trim()) {
+            case "binlog":
+                return Optional.of(CaptureMode.BINLOG);
+            case "trigger":
+                if (reader.optional(m, "server-id").isPresent()) {
+                    reader.problem(EndpointBinder.line(m, "server-id"), "capture.server-id", "applies to mode: binlog"
+                            + " only (trigger mode opens no binlog connection); remove it");
+                }
+                return Optional.of(CaptureMode.TRIGGER);
+            default:
+                reader.problem(line, "capture.mode", "unknown mode '" + text + "'; possible values: binlog, trigger");
+                return Optional.empty();
         }
-        if (text.trim().equals("trigger")) {
-            reader.problem(line, "capture.mode", "trigger mode is not available yet; possible values: binlog");
-        } else {
-            reader.problem(line, "capture.mode", "unknown mode '" + text + "'; possible values: binlog");
-        }
-        return Optional.empty();
     }
 
     private Optional<List<String>> patterns(YamlNode node, String path, boolean nonEmpty) {

@@ -45,6 +45,9 @@ final class ConfigBinder {
         if (leader.isPresent() && followers.isPresent()) {
             checkFollowersAreNotLeader(leader.get(), followers.get(), m);
         }
+        if (leader.isPresent() && captured.isPresent()) {
+            checkLeaderCanBeRead(leader.get(), captured.get().mode(), m);
+        }
         if (!reader.problems().isEmpty() || leader.isEmpty() || captured.isEmpty() || followers.isEmpty()
                 || http.isEmpty()) {
             return Optional.empty();
@@ -62,14 +65,7 @@ final class ConfigBinder {
             return Optional.empty();
         }
         reader.rejectUnknownKeys(mapping.get(), "leader", EndpointBinder.KEYS);
-        Optional<Endpoint> leader = endpoints.bind(mapping.get(), "leader");
-        if (leader.isPresent() && leader.get().kind() == DatabaseKind.POSTGRESQL) {
-            reader.problem(EndpointBinder.line(mapping.get(), "kind"), "leader.kind",
-                    "a PostgreSQL leader needs capture.mode: trigger (not available yet); the leader must be "
-                            + "mariadb or mysql");
-            return Optional.empty();
-        }
-        return leader;
+        return endpoints.bind(mapping.get(), "leader");
     }
 
     private Optional<List<FollowerConfig>> followers(YamlNode node) {
@@ -126,15 +122,32 @@ final class ConfigBinder {
         return true;
     }
 
-    /** A MySQL-family follower on the leader's own host:port would write into the very tables it reads. */
+    /** A PostgreSQL leader has no binlog; only trigger capture can read it. */
+    private void checkLeaderCanBeRead(Endpoint leader, CaptureMode mode, YamlNode.Mapping root) {
+        if (leader.kind() == DatabaseKind.POSTGRESQL && mode == CaptureMode.BINLOG) {
+            YamlNode.Mapping m = (YamlNode.Mapping) root.entries().get("leader").value();
+            reader.problem(EndpointBinder.line(m, "kind"), "leader.kind", "a PostgreSQL leader has no binlog; set"
+                    + " capture.mode: trigger (docs/trigger-mode.md) or use a mariadb or mysql leader");
+        }
+    }
+
+    /**
+     * A follower on the leader's own server would write into the very tables it reads: a MySQL-family follower on
+     * the leader's host:port, or a PostgreSQL follower in the leader's database.
+     */
     private void checkFollowersAreNotLeader(Endpoint leader, List<FollowerConfig> followers, YamlNode.Mapping root) {
         YamlNode.Sequence items = (YamlNode.Sequence) root.entries().get("followers").value();
         for (int i = 0; i < followers.size(); i++) {
             Endpoint f = followers.get(i).endpoint();
-            if (f.kind().isMySqlFamily() && f.host().equalsIgnoreCase(leader.host()) && f.port() == leader.port()) {
+            boolean sameServer = f.kind().isMySqlFamily() == leader.kind().isMySqlFamily() && f.host().equalsIgnoreCase(leader.host())
+                    && f.port() == leader.port();
+            boolean sameStore = f.kind().isMySqlFamily() || f.database().equals(leader.database());
+            if (sameServer && sameStore) {
                 YamlNode.Mapping m = (YamlNode.Mapping) items.items().get(i);
+                String where = f.kind().isMySqlFamily() ? "server " + leader.host() + ":" + leader.port()
+                        : "database " + leader.database() + " on " + leader.host() + ":" + leader.port();
                 reader.problem(EndpointBinder.line(m, "url"), "followers[" + i + "].url", "points at the leader's "
-                        + "server " + leader.host() + ":" + leader.port() + "; a follower must be another server");
+                        + where + "; a follower must be another " + (f.kind().isMySqlFamily() ? "server" : "database"));
             }
         }
     }

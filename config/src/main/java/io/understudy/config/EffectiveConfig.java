@@ -63,6 +63,9 @@ final class EffectiveConfig {
                     .forEach(e -> out.append("    ").append(scalar(e.getKey().toString())).append(": ")
                             .append(list(e.getValue())).append('\n'));
         }
+        if (capture.mode() != CaptureMode.BINLOG) {
+            return;
+        }
         int derived = CaptureBinder.defaultServerId(config.leader(),
                 config.followers().stream().map(FollowerConfig::name).toList());
         out.append("  server-id: ").append(capture.serverId())

@@ -257,13 +257,26 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aPostgresqlLeaderNeedsTriggerMode() {
-        ConfigException e = problems(FULL.replace("kind: mariadb, url: jdbc:mariadb://127.0.0.1:3306/shop",
-                "kind: postgresql, url: jdbc:postgresql://127.0.0.1:5432/shop").replace("mode: binlog", "mode: trigger"));
-        assertThat(e.getMessage()).isEqualTo(String.join(System.lineSeparator(),
-                "test.yaml:1: leader.kind: a PostgreSQL leader needs capture.mode: trigger (not available yet); "
-                        + "the leader must be mariadb or mysql",
-                "test.yaml:2: capture.mode: trigger mode is not available yet; possible values: binlog"));
+    void aPostgresqlLeaderNeedsTriggerMode() throws Exception {
+        String pgLeader = FULL.replace("kind: mariadb, url: jdbc:mariadb://127.0.0.1:3306/shop",
+                "kind: postgresql, url: jdbc:postgresql://127.0.0.1:5432/shop");
+        ConfigException e = problems(pgLeader);
+        assertThat(e.getMessage()).isEqualTo("test.yaml:1: leader.kind: a PostgreSQL leader has no binlog; set"
+                + " capture.mode: trigger (docs/trigger-mode.md) or use a mariadb or mysql leader");
+        UnderstudyConfig trigger = parse(pgLeader.replace("mode: binlog", "mode: trigger").replace(", server-id: 54001", ""));
+        assertThat(trigger.capture().mode()).isEqualTo(CaptureMode.TRIGGER);
+        assertThat(trigger.describe()).contains("mode: trigger").doesNotContain("server-id");
+    }
+
+    @Test
+    void triggerModeHasNoServerIdAndAPostgresFollowerCannotBeTheLeadersDatabase() {
+        String pgLeader = FULL.replace("kind: mariadb, url: jdbc:mariadb://127.0.0.1:3306/shop",
+                "kind: postgresql, url: jdbc:postgresql://127.0.0.1:5432/analytics").replace("mode: binlog", "mode: trigger");
+        ConfigException e = problems(pgLeader);
+        assertThat(e.getMessage()).contains("capture.server-id: applies to mode: binlog only");
+        ConfigException self = problems(pgLeader.replace(", server-id: 54001", ""));
+        assertThat(self.getMessage()).contains("followers[0].url: points at the leader's database analytics on"
+                + " 127.0.0.1:5432; a follower must be another database");
     }
 
     @Test

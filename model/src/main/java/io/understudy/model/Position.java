@@ -5,7 +5,7 @@ package io.understudy.model;
  * at transaction boundaries. The applier never interprets a position: it stores {@link #encode()} in the
  * same follower transaction as the data and hands it back to the {@link ChangeSource} that made it.
  */
-public sealed interface Position permits BinlogPosition {
+public sealed interface Position permits BinlogPosition, TickPosition {
     /** A stable text form that the change source that produced this position can decode. */
     String encode();
 

@@ -1,6 +1,7 @@
 package io.understudy.snapshot;
 
 import io.understudy.catalog.ColumnDef;
+import io.understudy.catalog.LeaderValues;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.Endpoint;
 import io.understudy.connector.BinlogPositions;

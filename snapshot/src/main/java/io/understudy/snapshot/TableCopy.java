@@ -2,6 +2,7 @@ package io.understudy.snapshot;
 
 import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
+import io.understudy.catalog.LeaderValues;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.Endpoint;
 import io.understudy.connector.BinlogPositions;

@@ -1,6 +1,5 @@
-package io.understudy.snapshot;
+package io.understudy.catalog;
 
-import io.understudy.catalog.ColumnDef;
 import io.understudy.model.Bits;
 import io.understudy.model.Geometry;
 import java.math.BigDecimal;
@@ -16,11 +15,11 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Reads one leader column from a JDBC result set into the Java type the binlog capture produces for it (see
+ * Reads one MySQL/MariaDB leader column from a JDBC result set into the Java type the binlog capture produces for it (see
  * {@link io.understudy.model.Row} and docs/capture.md), so the applier converts snapshot rows and streamed rows
  * alike. The leader session must run with {@code time_zone = '+00:00'}. Stateless and thread-safe.
  */
-final class LeaderValues {
+public final class LeaderValues {
     private static final Set<String> INTEGERS = Set.of("tinyint", "smallint", "mediumint", "int", "integer", "bigint");
     private static final Set<String> BINARY = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob");
     private static final Set<String> GEOMETRY = Set.of("geometry", "point", "linestring", "polygon", "multipoint",
@@ -29,16 +28,16 @@ final class LeaderValues {
     private LeaderValues() {
     }
 
-    static boolean isInteger(ColumnDef c) {
+    public static boolean isInteger(ColumnDef c) {
         return INTEGERS.contains(c.dataType());
     }
 
     /** The SELECT expression for this column (plain quoted name). */
-    static String select(ColumnDef c) {
+    public static String select(ColumnDef c) {
         return "`" + c.name().replace("`", "``") + "`";
     }
 
-    static Object read(ResultSet rs, int index, ColumnDef c) throws SQLException {
+    public static Object read(ResultSet rs, int index, ColumnDef c) throws SQLException {
         String type = c.dataType();
         if (isInteger(type)) {
             return integer(rs, index, c);
@@ -111,7 +110,7 @@ final class LeaderValues {
     }
 
     /** MySQL TIME text: [-]H+:MM:SS[.ffffff], possibly negative or beyond 24 hours. */
-    static Duration time(String text) {
+    public static Duration time(String text) {
         if (text == null) {
             return null;
         }
