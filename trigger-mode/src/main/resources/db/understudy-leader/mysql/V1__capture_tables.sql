@@ -1,9 +1,10 @@
 -- Understudy trigger mode, MariaDB/MySQL leader: the change table the capture triggers write, the ticks that cut
 -- it into batches in leader commit order, and the consumers whose progress bounds the purge.
--- See docs/trigger-mode.md for why each table looks the way it does.
+-- See docs/trigger-mode.md for why each table looks the way it does. MariaDB/MySQL DDL is not transactional, so
+-- every statement may run again after an interrupted install.
 
 -- One row per captured table definition; every change row names the definition it was written under.
-CREATE TABLE capture_table (
+CREATE TABLE IF NOT EXISTS capture_table (
   id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   table_schema VARCHAR(64) NOT NULL,
   table_name VARCHAR(64) NOT NULL,
@@ -15,7 +16,7 @@ CREATE TABLE capture_table (
 -- One row per captured row change. id: the global write order (an auto-increment taken after the row lock).
 -- conn: the writing session's CONNECTION_ID(); a session runs one transaction at a time, so per conn the
 -- committed rows are always a prefix in id order, which is what the ticks cut at (the "lane").
-CREATE TABLE change_log (
+CREATE TABLE IF NOT EXISTS change_log (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   conn BIGINT UNSIGNED NOT NULL,
   capture_id INT NOT NULL,
@@ -28,13 +29,12 @@ CREATE TABLE change_log (
 
 -- Tick n = what one consistent snapshot of change_log showed: per lane, the committed prefix up to to_id.
 -- Batch n = per lane the rows in (from_id, to_id], i.e. the transactions that committed between ticks n-1 and n.
-CREATE TABLE tick (
+CREATE TABLE IF NOT EXISTS tick (
   id BIGINT NOT NULL PRIMARY KEY,
-  created TIMESTAMP(6) NOT NULL,
-  changes BIGINT NOT NULL
+  created TIMESTAMP(6) NOT NULL
 ) ENGINE=InnoDB;
 
-CREATE TABLE tick_lane (
+CREATE TABLE IF NOT EXISTS tick_lane (
   tick BIGINT NOT NULL,
   conn BIGINT UNSIGNED NOT NULL,
   from_id BIGINT UNSIGNED NOT NULL,
@@ -42,17 +42,18 @@ CREATE TABLE tick_lane (
   PRIMARY KEY (tick, conn)
 ) ENGINE=InnoDB;
 
--- The last to_id recorded per lane (the ticker's memory between ticks).
-CREATE TABLE lane (
+-- The last to_id recorded per lane and the tick that recorded it (the ticker's memory between ticks).
+CREATE TABLE IF NOT EXISTS lane (
   conn BIGINT UNSIGNED NOT NULL PRIMARY KEY,
-  last_id BIGINT UNSIGNED NOT NULL
+  last_id BIGINT UNSIGNED NOT NULL,
+  tick BIGINT NOT NULL
 ) ENGINE=InnoDB;
 
 -- Each follower's applied tick, written after the follower committed it; the purge never passes the smallest.
-CREATE TABLE consumer (
+CREATE TABLE IF NOT EXISTS consumer (
   name VARCHAR(64) NOT NULL PRIMARY KEY,
   tick BIGINT NOT NULL,
   updated TIMESTAMP(6) NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT INTO tick (id, created, changes) VALUES (0, CURRENT_TIMESTAMP(6), 0);
+INSERT IGNORE INTO tick (id, created) VALUES (0, CURRENT_TIMESTAMP(6));

@@ -28,8 +28,7 @@ CREATE INDEX change_log_txid ON understudy.change_log (txid);
 CREATE TABLE understudy.tick (
   id bigint PRIMARY KEY,
   snapshot pg_snapshot NOT NULL,
-  created timestamptz NOT NULL,
-  changes bigint NOT NULL
+  created timestamptz NOT NULL
 );
 
 -- Each follower's applied tick, written after the follower committed it; the purge never passes the smallest.
@@ -39,7 +38,7 @@ CREATE TABLE understudy.consumer (
   updated timestamptz NOT NULL
 );
 
-INSERT INTO understudy.tick (id, snapshot, created, changes) VALUES (0, pg_current_snapshot(), clock_timestamp(), 0);
+INSERT INTO understudy.tick (id, snapshot, created) VALUES (0, pg_current_snapshot(), clock_timestamp());
 
 -- The one trigger function of every captured table; TG_ARGV[0] is the table's capture_table id. It runs as its
 -- owner (the installing user), so the application's roles need no privilege on schema understudy, and under fixed
