@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,16 +63,15 @@ final class Consumers {
 
     /** Sets {@code name}'s applied tick (inserting the consumer when new). */
     void record(Connection c, String name, long tick) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("UPDATE understudy.consumer SET tick = ?, updated = ? WHERE name = ?")) {
-            Timestamp now = Timestamp.from(Instant.now());
+        try (PreparedStatement update = c.prepareStatement("UPDATE understudy.consumer SET tick = ?,"
+                + " updated = CURRENT_TIMESTAMP(6) WHERE name = ?")) {
             update.setLong(1, tick);
-            update.setTimestamp(2, now);
-            update.setString(3, name);
+            update.setString(2, name);
             if (update.executeUpdate() == 0) {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO understudy.consumer (name, tick, updated) VALUES (?, ?, ?)")) {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO understudy.consumer (name, tick, updated)"
+                        + " VALUES (?, ?, CURRENT_TIMESTAMP(6))")) {
                     insert.setString(1, name);
                     insert.setLong(2, tick);
-                    insert.setTimestamp(3, now);
                     insert.executeUpdate();
                 }
             }
@@ -87,14 +85,15 @@ final class Consumers {
             ps.setLong(1, position);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ticks.add(new Tick(rs.getLong(1), instant(rs, 2)));
+                    ticks.add(new Tick(rs.getLong(1), instant(dialect, rs, 2)));
                 }
             }
         }
         return ticks;
     }
 
-    private Instant instant(ResultSet rs, int column) throws SQLException {
+    /** A leader timestamp column (MariaDB/MySQL sessions run in UTC) as an instant. */
+    static Instant instant(LeaderDialect dialect, ResultSet rs, int column) throws SQLException {
         if (dialect.kind().isMySqlFamily()) {
             return rs.getObject(column, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
         }

@@ -14,11 +14,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 
 /**
@@ -124,31 +131,151 @@ public final class TriggerInstaller {
 
     /** The tables to capture now, or every reason some cannot be. */
     List<Target> targets(Connection c) throws SQLException {
+        Survey survey = survey(c);
+        if (!survey.problems().isEmpty()) {
+            List<String> all = new ArrayList<>();
+            survey.problems().values().forEach(all::addAll);
+            throw new InstallRefusedException(link.describe(), all);
+        }
+        return survey.targets();
+    }
+
+    /** The tables {@code capture} includes and, per table (or null for the whole config), why it cannot be captured. */
+    record Survey(List<Target> targets, Map<TableId, List<String>> problems) {
+    }
+
+    private Survey survey(Connection c) throws SQLException {
         LeaderDialect dialect = link.dialect();
-        List<String> problems = new ArrayList<>();
+        Map<TableId, List<String>> problems = new LinkedHashMap<>();
         List<Target> targets = new ArrayList<>();
         for (TableId id : dialect.tableIds(c, capture.filter())) {
             TableDef table = dialect.table(c, id);
             List<String> key = capture.keys().getOrDefault(id, table.primaryKey());
+            List<String> mine = new ArrayList<>();
             if (key.isEmpty()) {
-                problems.add("table " + id + " has no primary key; add one, or name its key columns in capture.keys"
+                mine.add("table " + id + " has no primary key; add one, or name its key columns in capture.keys"
                         + " (capture: {keys: {" + id + ": [col, ...]}}), or exclude it");
             }
             for (String k : key) {
                 if (table.column(k).isEmpty()) {
-                    problems.add("capture.keys names column " + k + " of " + id + ", which the table does not have");
+                    mine.add("capture.keys names column " + k + " of " + id + ", which the table does not have");
                 }
             }
-            dialect.unsupported(table).forEach(p -> problems.add("table " + id + ": " + p));
-            targets.add(new Target(table, key));
+            dialect.unsupported(table).forEach(p -> mine.add("table " + id + ": " + p));
+            if (mine.isEmpty()) {
+                targets.add(new Target(table, key));
+            } else {
+                problems.put(id, mine);
+            }
         }
-        if (targets.isEmpty()) {
-            problems.add("capture.tables " + capture.tables() + " matches no table on the leader (that the user can see)");
+        if (targets.isEmpty() && problems.isEmpty()) {
+            problems.put(null, List.of("capture.tables " + capture.tables() + " matches no table on the leader (that the user can see)"));
         }
-        if (!problems.isEmpty()) {
-            throw new InstallRefusedException(link.describe(), problems);
+        return new Survey(targets, problems);
+    }
+
+    /** One captured table's triggers: {@code current}, {@code missing}, {@code outdated}, {@code refused} or {@code left over}. */
+    public record TableState(String table, String state, String detail) {
+    }
+
+    /** One follower registered on the leader: its applied tick and how many ticks the leader has beyond it. */
+    public record ConsumerState(String follower, long tick, long ticksBehind, Instant updated) {
+    }
+
+    /** What {@code understudy triggers status} shows. */
+    public record Status(String leader, boolean installed, String schemaVersion, int pendingMigrations, long lastTick,
+                         Instant lastTickAt, long changeRows, List<TableState> tables, List<ConsumerState> consumers) {
+        /** Whether every captured table has its current triggers and nothing is pending. */
+        public boolean healthy() {
+            return installed && pendingMigrations == 0 && tables.stream().allMatch(t -> t.state().equals("current"));
         }
-        return targets;
+    }
+
+    /** Compares the leader with capture.tables and reports tables, consumers and the change table. Read-only. */
+    public Status status() {
+        LeaderDialect dialect = link.dialect();
+        MigrationInfoService info = flyway(new TriggerMigration(dialect, List.of())).info();
+        String version = info.current() == null || info.current().getVersion() == null ? "none"
+                : info.current().getVersion().toString();
+        int pending = (int) java.util.Arrays.stream(info.pending()).filter(m -> m.getVersion() != null).count();
+        try (Connection c = link.open()) {
+            Survey survey = survey(c);
+            boolean installed = !"none".equals(version);
+            Map<TableId, CaptureDefinition> stored = installed ? Definitions.latest(c) : Map.of();
+            Map<TableId, List<LeaderDialect.InstalledTrigger>> present = new HashMap<>();
+            dialect.installedTriggers(c).forEach(t -> present.computeIfAbsent(t.table(), k -> new ArrayList<>()).add(t));
+            List<TableState> tables = new ArrayList<>();
+            survey.problems().forEach((id, problems) -> tables.add(new TableState(id == null ? "-" : id.toString(),
+                    "refused", String.join("; ", problems))));
+            for (Target t : survey.targets()) {
+                tables.add(state(t, stored.get(t.table().id()), present.getOrDefault(t.table().id(), List.of())));
+            }
+            Set<TableId> targeted = new HashSet<>();
+            survey.targets().forEach(t -> targeted.add(t.table().id()));
+            present.forEach((id, triggers) -> {
+                if (!targeted.contains(id) && !survey.problems().containsKey(id)) {
+                    tables.add(new TableState(id.toString(), "left over", "not in capture.tables any more; `understudy"
+                            + " triggers install` removes its triggers " + names(triggers)));
+                }
+            });
+            tables.sort(java.util.Comparator.comparing(TableState::table));
+            if (!installed) {
+                return new Status(link.describe(), false, version, pending, -1, null, 0, tables, List.of());
+            }
+            return withTicks(c, version, pending, tables);
+        } catch (SQLException e) {
+            throw link.failure("reading the trigger status", e);
+        }
+    }
+
+    private TableState state(Target t, CaptureDefinition stored, List<LeaderDialect.InstalledTrigger> present) {
+        String id = t.table().id().toString();
+        if (present.isEmpty()) {
+            return new TableState(id, "missing", "no capture triggers; run `understudy triggers install`"
+                    + " (and copy the table to followers with `understudy snapshot --table " + id + "`)");
+        }
+        if (stored == null || !t.json().equals(Definitions.toJson(stored))) {
+            return new TableState(id, "outdated", "the table changed since install (columns, types or key); run"
+                    + " `understudy triggers install`");
+        }
+        Set<String> wanted = link.dialect().triggers(stored).keySet();
+        Set<String> have = new HashSet<>();
+        present.forEach(p -> have.add(p.name()));
+        if (!have.equals(wanted)) {
+            return new TableState(id, "outdated", "triggers " + have + " where install makes " + wanted
+                    + "; run `understudy triggers install`");
+        }
+        return new TableState(id, "current", "capture definition " + stored.id());
+    }
+
+    private static String names(List<LeaderDialect.InstalledTrigger> triggers) {
+        return triggers.stream().map(LeaderDialect.InstalledTrigger::name).toList().toString();
+    }
+
+    private Status withTicks(Connection c, String version, int pending, List<TableState> tables) throws SQLException {
+        long lastTick;
+        Instant lastAt;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, created FROM understudy.tick ORDER BY id DESC LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            lastTick = rs.getLong(1);
+            lastAt = Consumers.instant(link.dialect(), rs, 2);
+        }
+        long rows;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM understudy.change_log");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        List<ConsumerState> consumers = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, tick, updated FROM understudy.consumer ORDER BY name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                consumers.add(new ConsumerState(rs.getString(1), rs.getLong(2), lastTick - rs.getLong(2),
+                        Consumers.instant(link.dialect(), rs, 3)));
+            }
+        }
+        return new Status(link.describe(), true, version, pending, lastTick, lastAt, rows, tables, consumers);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.understudy.servers.DatabaseServer;
 import io.understudy.servers.Servers;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -39,6 +40,21 @@ class MariaDbTriggerCaptureTest extends TriggerCaptureContract {
     @Override
     void createSchema(Statement s, String schema) throws SQLException {
         s.execute("CREATE DATABASE " + schema);
+    }
+
+    @Override
+    List<String> leaderObjects(Statement s) throws SQLException {
+        List<String> all = new java.util.ArrayList<>();
+        all.addAll(strings(s, "SELECT CONCAT('schema ', SCHEMA_NAME) FROM information_schema.SCHEMATA"));
+        all.addAll(strings(s, "SELECT CONCAT('table ', TABLE_SCHEMA, '.', TABLE_NAME, ' ', TABLE_TYPE) FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"));
+        all.addAll(strings(s, "SELECT CONCAT('column ', TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME, ' ', COLUMN_TYPE) FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"));
+        all.addAll(strings(s, "SELECT CONCAT('trigger ', TRIGGER_SCHEMA, '.', TRIGGER_NAME) FROM information_schema.TRIGGERS"));
+        all.addAll(strings(s, "SELECT CONCAT('routine ', ROUTINE_SCHEMA, '.', ROUTINE_NAME) FROM information_schema.ROUTINES"));
+        all.addAll(strings(s, "SELECT CONCAT('event ', EVENT_SCHEMA, '.', EVENT_NAME) FROM information_schema.EVENTS"));
+        java.util.Collections.sort(all);
+        return all;
     }
 
     @Override

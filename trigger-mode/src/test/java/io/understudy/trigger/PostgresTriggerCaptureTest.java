@@ -5,6 +5,7 @@ import io.understudy.servers.DatabaseServer;
 import io.understudy.servers.Servers;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -39,6 +40,25 @@ class PostgresTriggerCaptureTest extends TriggerCaptureContract {
     @Override
     void createSchema(Statement s, String schema) throws SQLException {
         s.execute("CREATE SCHEMA " + schema);
+    }
+
+    @Override
+    List<String> leaderObjects(Statement s) throws SQLException {
+        List<String> all = new java.util.ArrayList<>();
+        String user = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%'"
+                + " AND n.nspname NOT LIKE 'pg_toast_temp%'";
+        all.addAll(strings(s, "SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE " + user));
+        all.addAll(strings(s, "SELECT 'relation ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + user));
+        all.addAll(strings(s, "SELECT 'column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)"
+                + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE a.attnum > 0 AND NOT a.attisdropped AND " + user));
+        all.addAll(strings(s, "SELECT 'trigger ' || t.tgname || ' on ' || c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " + user));
+        all.addAll(strings(s, "SELECT 'function ' || n.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE " + user));
+        java.util.Collections.sort(all);
+        return all;
     }
 
     @Override

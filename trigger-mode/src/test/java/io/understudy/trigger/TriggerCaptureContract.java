@@ -62,6 +62,19 @@ abstract class TriggerCaptureContract {
 
     abstract void dropUnderstudy(Statement s) throws SQLException;
 
+    /** Every schema, table, trigger and routine on the leader outside the system schemas, as sorted text. */
+    abstract List<String> leaderObjects(Statement s) throws SQLException;
+
+    static List<String> strings(Statement s, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     @BeforeEach
     void freshSchema(TestInfo test) throws Exception {
         schema = "tc" + SCHEMAS.incrementAndGet();
@@ -144,6 +157,53 @@ abstract class TriggerCaptureContract {
         assertThat(first.migrations()).contains("capture tables", "capture triggers");
         assertThat(installer().install(false).migrations()).isEmpty();
         assertThat(installer().install(true).statements()).isEmpty();
+    }
+
+    @Test
+    void statusTracksCoverageInstallRepairsAndUninstallLeavesTheLeaderAsBefore() throws Exception {
+        List<String> before;
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            before = leaderObjects(s);
+        }
+        installer().install(false);
+        assertThat(installer().status().tables()).extracting(TriggerInstaller.TableState::table, TriggerInstaller.TableState::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(schema + ".t", "current"));
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + schema + ".t2 (id INT PRIMARY KEY, v VARCHAR(10))");
+            s.execute("ALTER TABLE " + schema + ".t ADD COLUMN extra INT");
+        }
+        TriggerInstaller.Status status = installer().status();
+        assertThat(status.healthy()).isFalse();
+        assertThat(status.tables()).extracting(TriggerInstaller.TableState::state).containsExactly("outdated", "missing");
+        assertThat(installer().install(false).migrations()).containsExactly("capture triggers");
+        assertThat(installer().status().healthy()).isTrue();
+
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            LeaderDialect dialect = new LeaderLink(endpoint()).dialect();
+            LeaderDialect.InstalledTrigger one = dialect.installedTriggers(c).stream()
+                    .filter(t -> t.table().equals(new io.understudy.model.TableId(schema, "t2"))).findFirst().orElseThrow();
+            s.execute(dialect.dropTrigger(one));
+            s.execute("CREATE TABLE " + schema + ".nokey (v INT)");
+        }
+        assertThat(installer().status().tables()).extracting(TriggerInstaller.TableState::state)
+                .containsExactly("refused", "current", "outdated");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> installer().install(false))
+                .isInstanceOf(InstallRefusedException.class)
+                .hasMessageContaining("table " + schema + ".nokey has no primary key; add one, or name its key columns in capture.keys");
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE " + schema + ".nokey");
+        }
+        TriggerInstaller.InstallReport repaired = installer().install(false);
+        assertThat(repaired.migrations()).isEmpty();
+        assertThat(repaired.statements()).singleElement().asString().contains("CREATE TRIGGER");
+        assertThat(installer().status().healthy()).isTrue();
+
+        installer().uninstall(false);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE " + schema + ".t2");
+            s.execute("ALTER TABLE " + schema + ".t DROP COLUMN extra");
+            assertThat(leaderObjects(s)).isEqualTo(before);
+        }
     }
 
     @Test
