@@ -36,7 +36,10 @@ enum MySqlColumnCodec {
     BIT1(Token.NUMBER),
     /** BIT(n), n &gt; 1: {@code col + 0} (unsigned, up to 2^64-1) → Bits of n characters. */
     BITS(Token.NUMBER),
-    /** CHAR, VARCHAR, TEXT types, ENUM, SET, MariaDB JSON: converted to utf8mb4 text (from any charset) → String. */
+    /**
+     * CHAR (without trailing spaces), VARCHAR, TEXT types, ENUM, SET, MariaDB JSON: converted to utf8mb4 text (from any
+     * charset) → String.
+     */
     TEXT(Token.STRING),
     /** MySQL's native JSON: its canonical text → Json. */
     MYSQL_JSON(Token.STRING),
@@ -120,9 +123,8 @@ enum MySqlColumnCodec {
             case DATE, DATETIME, TIME -> ref;
             case FLOAT -> "CAST(" + ref + " AS DOUBLE)";
             case BIT1, BITS, YEAR -> ref + " + 0";
-            // CAST, not CONVERT: CONVERT to the same charset keeps MariaDB's JSON type, and JSON_OBJECT would embed the
-            // document instead of its text; a plain JSON_OBJECT argument in another charset (gbk, ucs2) comes out garbled
-            case TEXT, MYSQL_JSON -> "CAST(" + ref + " AS CHAR CHARACTER SET utf8mb4)";
+            // CHAR values never keep trailing spaces, except in a trigger created under PAD_CHAR_TO_FULL_LENGTH
+            case TEXT, MYSQL_JSON -> column.dataType().equals("char") ? "RTRIM(" + utf8mb4(ref) + ")" : utf8mb4(ref);
             case BINARY, GEOMETRY -> "IFNULL(HEX(" + ref + "), IF(" + ref + " IS NULL, NULL, '" + UNENCODABLE + "'))";
             case TIMESTAMP -> "UNIX_TIMESTAMP(" + ref + ")";
         };
@@ -152,6 +154,14 @@ enum MySqlColumnCodec {
             case TIME -> MySqlTemporals.time(text);
             case YEAR -> year(text);
         };
+    }
+
+    /**
+     * CAST, not CONVERT: CONVERT to the same charset keeps MariaDB's JSON type, and JSON_OBJECT would embed the document
+     * instead of its text; and a JSON_OBJECT argument in another charset (gbk, ucs2) comes out garbled.
+     */
+    private static String utf8mb4(String ref) {
+        return "CAST(" + ref + " AS CHAR CHARACTER SET utf8mb4)";
     }
 
     private static boolean zerofill(ColumnDef column) {

@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
  * the DOUBLE it widens to, binary as hex, TIMESTAMP as epoch seconds independent of the session time zone, ...);
  * {@link MySqlColumnCodec} has the encoding of each type. Stateless and thread-safe.
  *
- * <p>Install must create the triggers under a fixed {@code sql_mode} (a trigger runs with the mode it was created
- * under, whatever the writing session's): without {@code PAD_CHAR_TO_FULL_LENGTH}, which would pad CHAR values, and
- * with {@code STRICT_ALL_TABLES}, so that an image larger than the leader's {@code max_allowed_packet} fails the
- * leader's statement instead of being written as NULL.
+ * <p>A trigger runs under the {@code sql_mode} it was created with, whatever the writing session's. The images do not
+ * depend on it (quoting, CHAR padding), except for one choice install makes: with {@code STRICT_ALL_TABLES} or
+ * {@code STRICT_TRANS_TABLES} an image larger than the leader's {@code max_allowed_packet} fails the leader's statement;
+ * without, the statement succeeds and the image is NULL, which {@link #decode} refuses.
  */
 final class MySqlImages implements ImageDecoder {
     /**

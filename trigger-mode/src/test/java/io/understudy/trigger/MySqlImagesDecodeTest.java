@@ -42,7 +42,7 @@ class MySqlImagesDecodeTest {
         TableDef t = table(column("id", "int", "int(11)"), column("f", "float", "float"),
                 column("b`q'\\x", "varbinary", "varbinary(10)"), column("ts", "timestamp", "timestamp(6)"),
                 column("j", "json", "json"), column("y", "year", "year(4)"), column("名", "varchar", "varchar(5)"),
-                column("z", "int", "int(5) unsigned zerofill"));
+                column("z", "int", "int(5) unsigned zerofill"), column("c", "char", "char(3)"));
         assertThat(MySqlImages.imageSql(t, "new")).isEqualTo("CONCAT(JSON_OBJECT("
                 + "'id', NEW.`id`, "
                 + "'f', CAST(NEW.`f` AS DOUBLE), "
@@ -51,7 +51,8 @@ class MySqlImagesDecodeTest {
                 + "'j', CAST(NEW.`j` AS CHAR CHARACTER SET utf8mb4), "
                 + "'y', NEW.`y` + 0, "
                 + "_utf8mb4 X'E5908D', CAST(NEW.`名` AS CHAR CHARACTER SET utf8mb4), "
-                + "'z', NEW.`z` + 0))");
+                + "'z', NEW.`z` + 0, "
+                + "'c', RTRIM(CAST(NEW.`c` AS CHAR CHARACTER SET utf8mb4))))");
         assertThatThrownBy(() -> MySqlImages.imageSql(t, "ROW")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NEW or OLD");
     }
