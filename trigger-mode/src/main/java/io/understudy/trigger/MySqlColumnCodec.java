@@ -51,7 +51,10 @@ enum MySqlColumnCodec {
     DATE(Token.STRING),
     /** DATETIME(p): 'YYYY-MM-DD HH:MM:SS[.f]' → LocalDateTime; zero month or day → null. */
     DATETIME(Token.STRING),
-    /** TIMESTAMP(p): UNIX_TIMESTAMP(col), exact epoch seconds whatever the writer's time zone → Instant; 0 (the zero timestamp) → null. */
+    /**
+     * TIMESTAMP(p): UNIX_TIMESTAMP(col), exact epoch seconds whatever the writer's time zone → Instant; 0 (the zero
+     * timestamp) → null.
+     */
     TIMESTAMP(Token.NUMBER),
     /** TIME(p): '[-]H:MM:SS[.f]', negative and beyond 24 h → Duration. */
     TIME(Token.STRING),
@@ -103,13 +106,13 @@ enum MySqlColumnCodec {
             case "float" -> FLOAT;
             case "double", "real", "double precision" -> DOUBLE;
             case "bit" -> bitLength(column) == 1 ? BIT1 : BITS;
-            // MySQL's JSON type is "json" in COLUMN_TYPE too; MariaDB's JSON alias is a longtext that the catalog marks json
+            // MySQL's JSON is "json" in COLUMN_TYPE too; MariaDB's JSON alias is a longtext that the catalog marks json
             case "json" -> column.columnType().toLowerCase(Locale.ROOT).startsWith("json") ? MYSQL_JSON : TEXT;
             case "date" -> DATE;
             case "datetime" -> DATETIME;
             case "timestamp" -> TIMESTAMP;
             case "time" -> TIME;
-            // YEAR(2) (MariaDB only, deprecated) stores 1970-2069 and the zero year in two digits that col + 0 cannot tell apart
+            // YEAR(2) (deprecated, MariaDB only) reads as two digits: col + 0 is 5 for 2005, 0 for 2000 and the zero year
             case "year" -> column.columnType().toLowerCase(Locale.ROOT).startsWith("year(2)") ? null : YEAR;
             default -> null;
         };

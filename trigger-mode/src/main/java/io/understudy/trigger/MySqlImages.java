@@ -111,48 +111,56 @@ final class MySqlImages implements ImageDecoder {
                     + " because it was larger than the leader's max_allowed_packet while the trigger ran without a"
                     + " strict sql_mode; raise max_allowed_packet, then copy the table again (snapshot --table)");
         }
-        List<ColumnDef> columns = table.columns();
-        Object[] values = new Object[columns.size()];
-        boolean[] present = new boolean[columns.size()];
-        int count = 0;
+        Object[] values = new Object[table.columns().size()];
+        boolean[] present = new boolean[values.length];
         try (JsonParser p = JSON.createParser(image)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new ImageException("row image of " + table.id() + " is not a JSON object: " + excerpt(image));
-            }
-            int next = 0;
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String name = p.currentName();
-                int i = indexOf(columns, name, next);
-                if (i < 0) {
-                    throw new ImageException("row image of " + table.id() + " has column '" + name + "', which capture"
-                            + " definition " + definition.id() + " does not have");
-                }
-                if (present[i]) {
-                    throw new ImageException("row image of " + table.id() + " has column '" + name + "' twice");
-                }
-                values[i] = value(columns.get(i), p.nextToken(), p, table);
-                present[i] = true;
-                count++;
-                next = i + 1;
-            }
-            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-                throw new ImageException("row image of " + table.id() + " is not a single JSON object: " + excerpt(image));
-            }
+            read(p, definition, values, present);
         } catch (JsonProcessingException e) {
-            throw new ImageException("row image of " + table.id() + " is not valid JSON (" + e.getOriginalMessage()
-                    + "): " + excerpt(image), e);
+            // the message says where, not the image: that may be megabytes of the leader's data
+            throw new ImageException("row image of " + table.id() + " is not valid JSON: " + e.getOriginalMessage()
+                    + " at character " + e.getLocation().getCharOffset(), e);
         } catch (IOException e) {
             throw new ImageException("row image of " + table.id() + " cannot be read: " + e.getMessage(), e);
         }
-        List<String> names = new ArrayList<>(count);
-        List<Object> row = new ArrayList<>(count);
+        List<String> names = new ArrayList<>();
+        List<Object> row = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             if (present[i]) {
-                names.add(columns.get(i).name());
+                names.add(table.columns().get(i).name());
                 row.add(values[i]);
             }
         }
         return new Row(names, row);
+    }
+
+    /** Reads the one JSON object of {@code p} into the values of the columns it names. */
+    private static void read(JsonParser p, CaptureDefinition definition, Object[] values, boolean[] present)
+            throws IOException {
+        TableDef table = definition.table();
+        List<ColumnDef> columns = table.columns();
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new ImageException("row image of " + table.id() + " is not a JSON object but starts with "
+                    + p.currentToken());
+        }
+        int next = 0;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            int i = indexOf(columns, name, next);
+            if (i < 0) {
+                throw new ImageException("row image of " + table.id() + " has column '" + name + "', which capture"
+                        + " definition " + definition.id() + " does not have");
+            }
+            if (present[i]) {
+                throw new ImageException("row image of " + table.id() + " has column '" + name + "' twice");
+            }
+            values[i] = value(columns.get(i), p.nextToken(), p, table);
+            present[i] = true;
+            next = i + 1;
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+            throw new ImageException("row image of " + table.id() + " is not a single JSON object: "
+                    + p.currentToken() + " at character " + p.currentTokenLocation().getCharOffset());
+        }
     }
 
     /** The index of column {@code name}, trying {@code guess} first: MariaDB keeps the trigger's column order. */
@@ -194,9 +202,5 @@ final class MySqlImages implements ImageDecoder {
 
     private static String columnName(TableDef table, ColumnDef column) {
         return "column " + table.id() + "." + column.name();
-    }
-
-    private static String excerpt(String image) {
-        return image.length() <= 200 ? image : image.substring(0, 200) + "... (" + image.length() + " characters)";
     }
 }
