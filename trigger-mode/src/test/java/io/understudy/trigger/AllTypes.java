@@ -92,7 +92,8 @@ final class AllTypes {
         writes.add(insert(1, "+00:00", max(random)));
         writes.add(insert(2, "+00:00", min()));
         writes.add(insert(3, "+05:30", row(Map.of("c_float", lit("3.1415927"), "c_double", lit("0.1e0 + 0.2e0"),
-                "c_json", ODD_JSON, "c_varchar", "x"),
+                "c_json", ODD_JSON, "c_varchar", "x", "c_dec", lit("-0.0000000001"),
+                "c_dec65", lit("-0.000000000000000000000000000001"), "c_dec0", lit("-1")),
                 "'2024-02-29 12:34:56.123456'", "'-00:00:00.5'", "'2021-03-04 05:06:07.123456'")));
         writes.add(insert(4, "-08:00", row(Map.of("c_float", lit("16777217"), "c_double", lit("5e-324"), "c_json", "[]"),
                 "'2024-02-29 00:00:00.000001'", "'25:00:00.5'", "'2038-01-18 19:14:07.999999'")));

@@ -123,6 +123,8 @@ class MySqlImagesTest {
         assertThat(min.get("c_date")).isEqualTo(LocalDate.of(1, 1, 1));
         Row pi = inserted.get(3L);
         assertThat(pi.get("c_float")).isEqualTo(3.1415927f);
+        assertThat(pi.get("c_dec65")).isEqualTo(new BigDecimal("-0.000000000000000000000000000001"));
+        assertThat(pi.get("c_dec")).isEqualTo(new BigDecimal("-0.0000000001"));
         assertThat(pi.get("c_double")).isEqualTo(0.1 + 0.2);
         assertThat(pi.get("c_ts6")).as("written in +05:30").isEqualTo(Instant.parse("2021-03-03T23:36:07.123456Z"));
         assertThat(pi.get("c_time3")).isEqualTo(Duration.ofMillis(-500));
