@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code understudy} command. The only place that calls System.exit. */
 @Command(name = "understudy", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Keeps follower databases in step with a MySQL/MariaDB leader (change data capture).",
+        description = "Keeps follower databases in step with a MariaDB/MySQL leader (binlog) or any leader with triggers (change data capture).",
         subcommands = {RunCommand.class, CheckCommand.class, SnapshotCommand.class, StatusCommand.class, VerifyCommand.class,
-                CommandLine.HelpCommand.class},
+                TriggersCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure or failed check, 2 usage or configuration error,",
                 "3 verify found differences.",
                 "The demo (embedded servers, Sakila) is `bin/understudy demo`."})

@@ -60,5 +60,8 @@ class MariaDbTriggerCaptureTest extends TriggerCaptureContract {
     @Override
     void dropUnderstudy(Statement s) throws SQLException {
         s.execute("DROP DATABASE IF EXISTS understudy");
+        for (String old : strings(s, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'tc%'")) {
+            s.execute("DROP DATABASE " + old);
+        }
     }
 }

@@ -64,5 +64,8 @@ class PostgresTriggerCaptureTest extends TriggerCaptureContract {
     @Override
     void dropUnderstudy(Statement s) throws SQLException {
         s.execute("DROP SCHEMA IF EXISTS understudy CASCADE");
+        for (String old : strings(s, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tc%'")) {
+            s.execute("DROP SCHEMA " + old + " CASCADE");
+        }
     }
 }

@@ -1,20 +1,24 @@
 package io.understudy.cli.daemon;
 
 import io.understudy.config.CaptureConfig;
+import io.understudy.config.CaptureMode;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.BinlogChangeSource;
+import io.understudy.model.ChangeSource;
+import io.understudy.trigger.TriggerChangeSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replication daemon: one pipeline per follower, each with its own binlog reader, so that a
- * follower that is down or slow never holds back the others (each resumes from the position stored
+ * The replication daemon: one pipeline per follower, each with its own reader of the leader (binlog or change
+ * table), so that a follower that is down or slow never holds back the others (each resumes from the position stored
  * on itself). Thread-safe: {@link #start()} once, {@link #close()} from any thread.
  */
 public final class Daemon implements AutoCloseable {
@@ -46,11 +50,9 @@ public final class Daemon implements AutoCloseable {
     public synchronized void start() {
         for (int i = 0; i < config.followers().size(); i++) {
             FollowerConfig follower = config.followers().get(i);
-            CaptureConfig capture = withServerId(config.capture(), i);
-            FollowerPipeline pipeline = new FollowerPipeline(follower,
-                    () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), capture,
-                            follower.endpoint(), clock),
-                    BinlogChangeSource::decode, clock, Duration.ofSeconds(30), skipDdlAt);
+            FollowerPipeline pipeline = new FollowerPipeline(follower, sources(follower, i),
+                    config.capture().mode() == CaptureMode.TRIGGER ? TriggerChangeSource::decode : BinlogChangeSource::decode,
+                    clock, Duration.ofSeconds(30), skipDdlAt);
             Thread thread = new Thread(pipeline, "follower-" + follower.name());
             pipelines.add(pipeline);
             threads.add(thread);
@@ -60,6 +62,16 @@ public final class Daemon implements AutoCloseable {
             http = HttpEndpoint.start(config.http(), this::states);
         }
         log.info("understudy running: leader {}, {} follower(s)", config.leader().describe(), pipelines.size());
+    }
+
+    /** Binlog mode: a binlog reader per follower; trigger mode: a change-table reader registered under its name. */
+    private Supplier<ChangeSource> sources(FollowerConfig follower, int index) {
+        if (config.capture().mode() == CaptureMode.TRIGGER) {
+            return () -> new TriggerChangeSource(follower.name(), config.leader(), config.capture(), clock);
+        }
+        CaptureConfig capture = withServerId(config.capture(), index);
+        return () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), capture,
+                follower.endpoint(), clock);
     }
 
     /**
