@@ -32,9 +32,13 @@ public final class LeaderValues {
         return INTEGERS.contains(c.dataType());
     }
 
-    /** The SELECT expression for this column (plain quoted name). */
+    /**
+     * The SELECT expression for this column: the quoted name, except FLOAT, which the server would print with about
+     * six digits (3.1415927 as 3.14159): widened to DOUBLE, which holds every float exactly.
+     */
     public static String select(ColumnDef c) {
-        return "`" + c.name().replace("`", "``") + "`";
+        String q = "`" + c.name().replace("`", "``") + "`";
+        return c.dataType().equals("float") ? "CAST(" + q + " AS DOUBLE)" : q;
     }
 
     public static Object read(ResultSet rs, int index, ColumnDef c) throws SQLException {
@@ -50,7 +54,7 @@ public final class LeaderValues {
         }
         return switch (type) {
             case "decimal", "numeric" -> rs.getBigDecimal(index);
-            case "float" -> nullable(rs, rs.getFloat(index));
+            case "float" -> nullable(rs, (float) rs.getDouble(index)); // selected as DOUBLE (see select)
             case "double", "real" -> nullable(rs, rs.getDouble(index));
             case "bit" -> bits(rs.getBytes(index), c.numericPrecision() == null ? 1 : c.numericPrecision());
             case "date" -> rs.getObject(index, LocalDate.class);

@@ -1,9 +1,11 @@
 package io.understudy.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.understudy.config.CaptureMode;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.LeaderChecks;
+import io.understudy.trigger.TriggerInstaller;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * prerequisites on the leader and every follower (exit 1 when any check fails). Writes nothing.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate the configuration file, the leader's prerequisites (binlog format, row image, grants, primary keys) and each follower's reachability. Writes nothing.")
+        description = "Validate the configuration file, the leader's prerequisites (binlog mode: binlog format, row image, grants, primary keys; trigger mode: installed and current triggers) and each follower's reachability. Writes nothing.")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -42,8 +44,12 @@ final class CheckCommand implements Callable<Integer> {
         UnderstudyConfig cfg = config.load();
         List<Result> results = new ArrayList<>();
         results.add(new Result("config", "configuration file", true, config.file.toString(), ""));
-        for (var r : LeaderChecks.run(cfg.leader(), cfg.capture())) {
-            results.add(new Result("leader", r.name(), r.ok(), r.detail(), r.fix()));
+        if (cfg.capture().mode() == CaptureMode.TRIGGER) {
+            results.addAll(triggerChecks(cfg));
+        } else {
+            for (var r : LeaderChecks.run(cfg.leader(), cfg.capture())) {
+                results.add(new Result("leader", r.name(), r.ok(), r.detail(), r.fix()));
+            }
         }
         for (FollowerConfig f : cfg.followers()) {
             results.addAll(FollowerChecks.run(f));
@@ -60,5 +66,27 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.flush();
         return results.stream().allMatch(Result::ok) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /** Trigger mode: the leader is reachable, install ran and is current, every captured table has its triggers. */
+    static List<Result> triggerChecks(UnderstudyConfig cfg) {
+        List<Result> results = new ArrayList<>();
+        TriggerInstaller.Status status;
+        try {
+            status = new TriggerInstaller(cfg.leader(), cfg.capture()).status();
+        } catch (RuntimeException e) {
+            results.add(new Result("leader", "reachable", false, e.getMessage(), "check the leader's URL, user and password"));
+            return results;
+        }
+        results.add(new Result("leader", "reachable", true, status.leader(), ""));
+        results.add(new Result("leader", "trigger mode installed", status.installed() && status.pendingMigrations() == 0,
+                "schema understudy version " + status.schemaVersion(), status.installed() && status.pendingMigrations() == 0
+                ? "" : "run `understudy triggers install --config " + "<file>`"));
+        for (TriggerInstaller.TableState t : status.tables()) {
+            boolean leftOver = t.state().equals("left over");
+            results.add(new Result("leader", "triggers on " + t.table(), t.state().equals("current") || leftOver,
+                    t.state(), t.state().equals("current") ? "" : t.detail()));
+        }
+        return results;
     }
 }

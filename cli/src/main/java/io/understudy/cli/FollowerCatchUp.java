@@ -1,9 +1,13 @@
 package io.understudy.cli;
 
+import io.understudy.config.CaptureMode;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.BinlogChangeSource;
 import io.understudy.model.BinlogPosition;
+import io.understudy.model.ChangeSource;
 import io.understudy.model.Position;
+import io.understudy.model.TickPosition;
+import io.understudy.trigger.TriggerChangeSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * For {@code verify}: waits until one follower's stored position ({@code understudy.applied_position}) has reached
- * the leader's current binlog position, so a row compared afterwards reflects at least the leader's state when the
+ * the leader's current position (binlog, or a fresh tick in trigger mode), so a row compared afterwards reflects at least the leader's state when the
  * wait began. Once a wait times out (the follower is stopped or far behind) every later wait returns false at once.
  * Not thread-safe; one instance per follower connection.
  */
@@ -46,17 +50,15 @@ final class FollowerCatchUp {
         if (gaveUp || maxWait.isZero() || stored().isEmpty()) {
             return false;
         }
-        BinlogPosition target;
-        try (BinlogChangeSource source = new BinlogChangeSource("understudy-verify", config.leader(), config.capture(),
-                Clock.systemUTC())) {
-            if (!(source.currentPosition() instanceof BinlogPosition p)) {
-                return false;
-            }
-            target = p;
+        Position target;
+        try (ChangeSource source = trigger()
+                ? new TriggerChangeSource("understudy-verify", config.leader(), config.capture(), Clock.systemUTC())
+                : new BinlogChangeSource("understudy-verify", config.leader(), config.capture(), Clock.systemUTC())) {
+            target = source.currentPosition();
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<BinlogPosition> at = stored();
+            Optional<Position> at = stored();
             if (at.isPresent() && reached(at.get(), target)) {
                 return true;
             }
@@ -74,6 +76,13 @@ final class FollowerCatchUp {
      * the leader's last transaction; otherwise the follower must have applied a transaction starting at or after
      * the leader's end position.
      */
+    static boolean reached(Position follower, Position leader) {
+        if (follower instanceof TickPosition f && leader instanceof TickPosition l) {
+            return f.tick() >= l.tick();
+        }
+        return follower instanceof BinlogPosition f && leader instanceof BinlogPosition l && reached(f, l);
+    }
+
     static boolean reached(BinlogPosition follower, BinlogPosition leader) {
         if (!leader.gtid().isEmpty() && leader.gtid().equals(follower.gtid())) {
             return true;
@@ -82,16 +91,19 @@ final class FollowerCatchUp {
         return files > 0 || files == 0 && follower.offset() >= leader.offset();
     }
 
-    private Optional<BinlogPosition> stored() {
+    private boolean trigger() {
+        return config.capture().mode() == CaptureMode.TRIGGER;
+    }
+
+    private Optional<Position> stored() {
         try (PreparedStatement ps = follower.prepareStatement(
                 "SELECT encoded_position FROM understudy.applied_position WHERE source = 'leader'");
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            Position p = BinlogChangeSource.decode(rs.getString(1));
-            return p instanceof BinlogPosition b ? Optional.of(b) : Optional.empty();
-        } catch (SQLException e) {
+            return Optional.of(trigger() ? TriggerChangeSource.decode(rs.getString(1)) : BinlogChangeSource.decode(rs.getString(1)));
+        } catch (SQLException | IllegalArgumentException e) {
             return Optional.empty(); // no position table: never replicated, nothing to wait for
         }
     }

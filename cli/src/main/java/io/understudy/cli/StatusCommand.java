@@ -3,11 +3,14 @@ package io.understudy.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.understudy.config.CaptureMode;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.BinlogChangeSource;
 import io.understudy.model.BinlogPosition;
 import io.understudy.model.Position;
+import io.understudy.model.TickPosition;
+import io.understudy.trigger.TriggerChangeSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * table, the single source of truth) next to the leader's current binlog position. Read-only.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show each follower's stored position, last applied leader commit, and how far it is behind the leader's current binlog position. Read-only.")
+        description = "Show each follower's stored position, last applied leader commit, and how far it is behind the leader's current position (binlog bytes, or ticks in trigger mode). Read-only.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -43,9 +47,12 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** One follower's status. bytesBehind is -1 when unknown (different binlog files or no position). */
+    /**
+     * One follower's status. behind is how far the stored position lies behind the leader's: bytes of the same binlog
+     * file (binlog mode) or ticks (trigger mode); -1 when unknown (different binlog files or no position).
+     */
     record FollowerStatus(String follower, boolean reachable, String position, Instant lastLeaderCommit,
-                          Instant appliedAt, long transactions, long bytesBehind, String error) {
+                          Instant appliedAt, long transactions, long behind, String error) {
     }
 
     /** The whole report. */
@@ -56,12 +63,19 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         UnderstudyConfig cfg = config.load();
         Position leader;
-        try (BinlogChangeSource source = new BinlogChangeSource("understudy-status", cfg.leader(), cfg.capture(), Clock.systemUTC())) {
-            leader = source.currentPosition();
+        boolean trigger = cfg.capture().mode() == CaptureMode.TRIGGER;
+        if (trigger) {
+            try (TriggerChangeSource source = new TriggerChangeSource("understudy-status", cfg.leader(), cfg.capture(), Clock.systemUTC())) {
+                leader = source.lastTick();
+            }
+        } else {
+            try (BinlogChangeSource source = new BinlogChangeSource("understudy-status", cfg.leader(), cfg.capture(), Clock.systemUTC())) {
+                leader = source.currentPosition();
+            }
         }
         List<FollowerStatus> followers = new ArrayList<>();
         for (FollowerConfig f : cfg.followers()) {
-            followers.add(read(f, leader));
+            followers.add(read(f, leader, trigger ? TriggerChangeSource::decode : BinlogChangeSource::decode));
         }
         Status status = new Status(leader.describe(), followers);
         print(status);
@@ -76,9 +90,11 @@ final class StatusCommand implements Callable<Integer> {
                     .writerWithDefaultPrettyPrinter().writeValueAsString(status));
         } else {
             out.println("leader position: " + status.leaderPosition());
-            TextTable t = new TextTable("FOLLOWER", "POSITION", "BYTES BEHIND", "LAST LEADER COMMIT", "APPLIED AT", "NOTE");
+            boolean ticks = status.leaderPosition().startsWith("tick");
+            TextTable t = new TextTable("FOLLOWER", "POSITION", ticks ? "TICKS BEHIND" : "BYTES BEHIND", "LAST LEADER COMMIT",
+                    "APPLIED AT", "NOTE");
             for (FollowerStatus f : status.followers()) {
-                t.row(f.follower(), f.position(), f.bytesBehind() < 0 ? "?" : f.bytesBehind(),
+                t.row(f.follower(), f.position(), f.behind() < 0 ? "?" : f.behind(),
                         f.lastLeaderCommit(), f.appliedAt(), f.error());
             }
             t.print(out);
@@ -86,7 +102,7 @@ final class StatusCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static FollowerStatus read(FollowerConfig f, Position leader) {
+    private static FollowerStatus read(FollowerConfig f, Position leader, Function<String, Position> decoder) {
         Properties props = new Properties();
         props.setProperty("user", f.endpoint().user());
         props.setProperty("password", f.endpoint().password().reveal());
@@ -97,7 +113,7 @@ final class StatusCommand implements Callable<Integer> {
             if (!rs.next()) {
                 return new FollowerStatus(f.name(), true, "", null, null, 0, -1, "no position stored yet");
             }
-            Position p = BinlogChangeSource.decode(rs.getString(1));
+            Position p = decoder.apply(rs.getString(1));
             return new FollowerStatus(f.name(), true, rs.getString(2), instant(rs.getTimestamp(3)),
                     instant(rs.getTimestamp(4)), rs.getLong(5), behind(leader, p), "");
         } catch (SQLException e) {
@@ -110,6 +126,9 @@ final class StatusCommand implements Callable<Integer> {
     private static long behind(Position leader, Position follower) {
         if (leader instanceof BinlogPosition l && follower instanceof BinlogPosition p && l.file().equals(p.file())) {
             return Math.max(0, l.offset() - p.offset());
+        }
+        if (leader instanceof TickPosition l && follower instanceof TickPosition p) {
+            return Math.max(0, l.tick() - p.tick());
         }
         return -1;
     }

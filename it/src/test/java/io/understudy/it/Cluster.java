@@ -56,14 +56,24 @@ final class Cluster implements AutoCloseable {
 
     /** The YAML an operator would write, with passwords taken from the environment. */
     String yaml(List<String> tables, int httpPort) {
+        return yaml("binlog", tables, httpPort);
+    }
+
+    /** Like {@link #yaml(List, int)} with the given capture mode ({@code binlog} or {@code trigger}). */
+    String yaml(String mode, List<String> tables, int httpPort) {
         return String.join("\n",
-                "leader: { kind: " + leader.kind() + ", url: '" + leader.jdbcUrl("") + "', user: understudy, password: '${LEADER_PASSWORD}' }",
-                "capture: { mode: binlog, tables: [" + String.join(", ", tables) + "] }",
+                "leader: { kind: " + leader.kind() + ", url: '" + leaderUrl() + "', user: understudy, password: '${LEADER_PASSWORD}' }",
+                "capture: { mode: " + mode + ", tables: [" + String.join(", ", tables) + "] }",
                 "followers:",
                 "  - { name: pg, kind: postgresql, url: '" + postgres.jdbcUrl(null) + "', user: " + postgres.user() + ", password: '${PG_PASSWORD}' }",
                 "  - { name: maria, kind: mariadb, url: '" + mariadb.jdbcUrl("mysql") + "', user: " + mariadb.user() + ", password: '${MARIA_PASSWORD}' }",
                 httpPort > 0 ? "http: { port: " + httpPort + " }" : "",
                 "");
+    }
+
+    /** MariaDB/MySQL: no default database; PostgreSQL: the server's database. */
+    String leaderUrl() {
+        return leader.jdbcUrl("postgresql".equals(leader.kind()) ? null : "");
     }
 
     Map<String, String> environment() {

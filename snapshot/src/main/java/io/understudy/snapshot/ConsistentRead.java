@@ -3,12 +3,14 @@ package io.understudy.snapshot;
 import io.understudy.catalog.ColumnDef;
 import io.understudy.catalog.LeaderValues;
 import io.understudy.catalog.TableDef;
+import io.understudy.config.CaptureMode;
 import io.understudy.config.Endpoint;
 import io.understudy.connector.BinlogPositions;
-import io.understudy.model.BinlogPosition;
+import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
 import io.understudy.model.Row;
+import io.understudy.trigger.SnapshotTicks;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,8 +22,9 @@ import java.util.List;
 
 /**
  * One leader connection holding a consistent InnoDB snapshot ({@code START TRANSACTION WITH CONSISTENT SNAPSHOT}
- * at REPEATABLE READ) together with the binlog position it is consistent with, which MariaDB reports atomically
- * in {@code binlog_snapshot_file}/{@code binlog_snapshot_position}. No lock is taken: the snapshot is MVCC.
+ * at REPEATABLE READ) together with the position it is consistent with: in binlog mode the binlog position MariaDB
+ * reports atomically in {@code binlog_snapshot_file}/{@code binlog_snapshot_position}, in trigger mode a tick
+ * recorded for exactly this snapshot ({@link SnapshotTicks}). No table lock is taken: the snapshot is MVCC.
  * Reads one table in primary key order by keyset pagination. Not thread-safe; close it when done.
  */
 final class ConsistentRead implements AutoCloseable {
@@ -31,22 +34,48 @@ final class ConsistentRead implements AutoCloseable {
 
     private final Endpoint leader;
     private final Connection connection;
-    private final BinlogPosition position;
+    private final Position position;
 
-    private ConsistentRead(Endpoint leader, Connection connection, BinlogPosition position) {
+    private ConsistentRead(Endpoint leader, Connection connection, Position position) {
         this.leader = leader;
         this.connection = connection;
         this.position = position;
     }
 
-    static ConsistentRead open(Endpoint leader) {
-        Connection c;
+    /**
+     * Opens the snapshot and reads the position it is consistent with: binlog mode the binlog position MariaDB
+     * reports for it, trigger mode a tick recorded for exactly this snapshot.
+     */
+    static ConsistentRead open(Endpoint leader, CaptureMode mode) {
+        return mode == CaptureMode.TRIGGER ? openWithTick(leader) : open(leader);
+    }
+
+    private static ConsistentRead openWithTick(Endpoint leader) {
+        Connection c = connect(leader);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET SESSION time_zone = '+00:00'");
+            return new ConsistentRead(leader, c, SnapshotTicks.begin(leader, c));
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new RetriableException("cannot start a consistent snapshot with a tick on leader " + leader.describe()
+                    + ": " + e.getMessage() + "; is `understudy triggers install` done?", e);
+        }
+    }
+
+    private static Connection connect(Endpoint leader) {
         try {
-            c = DriverManager.getConnection(leader.url(), leader.user(), leader.password().reveal());
+            return DriverManager.getConnection(leader.url(), leader.user(), leader.password().reveal());
         } catch (SQLException e) {
             throw new RetriableException("cannot connect to leader " + leader.describe() + ": " + e.getMessage()
                     + "; check that it runs and that the user and password are right", e);
         }
+    }
+
+    private static ConsistentRead open(Endpoint leader) {
+        Connection c = connect(leader);
         try (Statement s = c.createStatement()) {
             s.execute("SET SESSION time_zone = '+00:00'");
             s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -86,7 +115,7 @@ final class ConsistentRead implements AutoCloseable {
         }
     }
 
-    BinlogPosition position() {
+    Position position() {
         return position;
     }
 

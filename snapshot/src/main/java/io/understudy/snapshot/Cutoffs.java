@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.understudy.applier.SnapshotProgress;
-import io.understudy.connector.BinlogPositions;
-import io.understudy.model.BinlogPosition;
+import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.TableId;
 import java.math.BigInteger;
@@ -20,11 +19,11 @@ import java.util.Map;
  * has earlier segments: keys up to {@code upTo} of segment i reflect its position, keys above the last segment
  * reflect {@link #current()}. Positions grow from segment to segment. Immutable and thread-safe.
  */
-record Cutoffs(TableId table, List<Segment> earlier, BinlogPosition current) {
+record Cutoffs(TableId table, List<Segment> earlier, Position current) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Keys up to and including {@code upTo} were copied consistent with {@code position}. */
-    record Segment(BigInteger upTo, BinlogPosition position) {
+    record Segment(BigInteger upTo, Position position) {
     }
 
     Cutoffs {
@@ -32,11 +31,11 @@ record Cutoffs(TableId table, List<Segment> earlier, BinlogPosition current) {
     }
 
     static Cutoffs of(SnapshotProgress p) {
-        return new Cutoffs(p.table(), decodeSegments(p.table(), p.earlierSegments()), BinlogPositions.decode(p.position()));
+        return new Cutoffs(p.table(), decodeSegments(p.table(), p.earlierSegments()), Positions.decode(p.position()));
     }
 
     /** The position the follower's row with this key reflects. */
-    BinlogPosition positionFor(List<Object> key) {
+    Position positionFor(List<Object> key) {
         if (earlier.isEmpty()) {
             return current;
         }
@@ -49,16 +48,16 @@ record Cutoffs(TableId table, List<Segment> earlier, BinlogPosition current) {
         return current;
     }
 
-    BinlogPosition min() {
-        return earlier.isEmpty() ? current : Collections.min(positions(), BinlogPositions.ORDER);
+    Position min() {
+        return earlier.isEmpty() ? current : Collections.min(positions(), Positions.ORDER);
     }
 
-    BinlogPosition max() {
-        return earlier.isEmpty() ? current : Collections.max(positions(), BinlogPositions.ORDER);
+    Position max() {
+        return earlier.isEmpty() ? current : Collections.max(positions(), Positions.ORDER);
     }
 
-    private List<BinlogPosition> positions() {
-        List<BinlogPosition> all = new ArrayList<>();
+    private List<Position> positions() {
+        List<Position> all = new ArrayList<>();
         earlier.forEach(s -> all.add(s.position()));
         all.add(current);
         return all;
@@ -92,7 +91,7 @@ record Cutoffs(TableId table, List<Segment> earlier, BinlogPosition current) {
         try {
             List<Map<String, String>> list = JSON.readValue(json, new TypeReference<List<Map<String, String>>>() { });
             return list.stream().map(m -> new Segment(new BigInteger(m.get("upTo")),
-                    BinlogPositions.decode(m.get("position")))).toList();
+                    Positions.decode(m.get("position")))).toList();
         } catch (JsonProcessingException | RuntimeException e) {
             throw new ReplicationException("understudy.snapshot_progress of " + table + " has unreadable segments '"
                     + json + "'; re-snapshot this follower", e);

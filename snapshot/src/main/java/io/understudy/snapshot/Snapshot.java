@@ -8,15 +8,16 @@ import io.understudy.catalog.DeferredIndex;
 import io.understudy.catalog.FollowerSchema;
 import io.understudy.catalog.LeaderCatalog;
 import io.understudy.catalog.TableDef;
+import io.understudy.config.CaptureMode;
 import io.understudy.config.DatabaseKind;
 import io.understudy.config.Endpoint;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
-import io.understudy.connector.BinlogPositions;
-import io.understudy.model.BinlogPosition;
+import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
 import io.understudy.model.TableId;
+import io.understudy.trigger.SnapshotTicks;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * records each chunk with its progress on the follower, and finally stores the smallest snapshot position as
  * the follower's streaming position; {@link SnapshotFilter} then skips what the copies already hold. An
  * interrupted run continues after the last committed chunk. See docs/snapshot.md for why this has no gap and
- * no duplicate. Only MariaDB leaders are supported. One {@link #run()} at a time; not thread-safe.
+ * no duplicate. Binlog mode: MariaDB leaders; trigger mode: MariaDB and MySQL leaders. One {@link #run()} at a
+ * time; not thread-safe.
  */
 public final class Snapshot {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshot.class);
@@ -69,10 +71,16 @@ public final class Snapshot {
 
     public SnapshotResult run() throws InterruptedException {
         Endpoint leader = config.leader();
-        if (leader.kind() != DatabaseKind.MARIADB) {
+        boolean trigger = config.capture().mode() == CaptureMode.TRIGGER;
+        if (!trigger && leader.kind() != DatabaseKind.MARIADB) {
             throw new ReplicationException("snapshot of a " + leader.kind().configName() + " leader is not supported yet:"
                     + " it needs a consistent snapshot with its binlog position, which MariaDB reports"
-                    + " (binlog_snapshot_file/position) and MySQL does not. Bootstrap the follower by other means");
+                    + " (binlog_snapshot_file/position) and MySQL does not. Bootstrap the follower by other means"
+                    + " (trigger mode can: each table's snapshot gets a tick of its own)");
+        }
+        if (leader.kind() == DatabaseKind.POSTGRESQL) {
+            throw new ReplicationException("snapshot of a postgresql leader is not supported yet; create the follower"
+                    + " tables by hand and start `understudy run` (it streams from the leader's newest tick)");
         }
         DatabaseKind kind = follower.endpoint().kind();
         List<TableDef> tables;
@@ -96,12 +104,25 @@ public final class Snapshot {
             all.addAll(foreignKeys);
             return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "");
         }
+        if (trigger) {
+            register();
+        }
         try (FollowerLock lock = FollowerLock.acquire(follower, "understudy snapshot");
              SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
             Map<TableId, List<DeferredIndex>> indexes = new HashMap<>();
             load.forEach(t -> indexes.put(t.table(), t.indexes()));
             Plan plan = new Plan(tables, estimates, ddl, load, indexes);
             return options.tables().isEmpty() ? bootstrap(writer, plan, foreignKeys) : recopy(writer, plan);
+        }
+    }
+
+    /** Trigger mode: the leader keeps every change after its newest tick for this follower from now on. */
+    private void register() {
+        try {
+            SnapshotTicks.register(config.leader(), follower.name());
+        } catch (SQLException e) {
+            throw new RetriableException("registering follower '" + follower.name() + "' on leader "
+                    + config.leader().describe() + " failed: " + e.getMessage() + "; is `understudy triggers install` done?", e);
         }
     }
 
@@ -137,10 +158,10 @@ public final class Snapshot {
                 LOG.info("follower '{}': the snapshot finished earlier; streaming continues from its stored position",
                         follower.name());
                 return new SnapshotResult(follower.name(), ddl, progress.size(), 0, 0, Duration.ZERO,
-                        BinlogPositions.decode(stored.get()).describe());
+                        Positions.decode(stored.get()).describe());
             }
             throw new ReplicationException("follower '" + follower.name() + "' already streams (stored position "
-                    + BinlogPositions.decode(stored.get()).describe() + "); a snapshot only bootstraps a follower"
+                    + Positions.decode(stored.get()).describe() + "); a snapshot only bootstraps a follower"
                     + " without one. To copy some tables again, use --table; to re-snapshot it all, stop Understudy,"
                     + " empty its tables and delete the rows of understudy.applied_position and"
                     + " understudy.snapshot_progress");
@@ -148,8 +169,8 @@ public final class Snapshot {
         createTables(plan.load());
         long started = System.nanoTime();
         Copied copied = copyAll(plan, progress, writer);
-        BinlogPosition start = copied.progress().stream().map(Cutoffs::of).map(Cutoffs::min)
-                .min(BinlogPositions.ORDER).orElseGet(() -> currentPosition());
+        Position start = copied.progress().stream().map(Cutoffs::of).map(Cutoffs::min)
+                .min(Positions.ORDER).orElseGet(() -> currentPosition());
         writer.initializePosition(start);
         addForeignKeys(foreignKeys);
         return finished(plan, copied, started, start.describe());
@@ -183,7 +204,7 @@ public final class Snapshot {
         createTables(plan.load());
         long started = System.nanoTime();
         Copied copied = copyAll(plan, progress, writer);
-        return finished(plan, copied, started, BinlogPositions.decode(stored.get()).describe());
+        return finished(plan, copied, started, Positions.decode(stored.get()).describe());
     }
 
     private void createTables(List<BulkLoadDdl> load) {
@@ -226,7 +247,7 @@ public final class Snapshot {
             List<Future<SnapshotProgress>> futures = new ArrayList<>();
             for (TableDef t : order) {
                 TableCopy copy = new TableCopy(t, estimates.getOrDefault(t.id(), 0L), progress.get(t.id()),
-                        config.leader(), writer, options.chunkSize(), counting);
+                        config.leader(), config.capture().mode(), writer, options.chunkSize(), counting);
                 List<DeferredIndex> deferred = indexes.getOrDefault(t.id(), List.of());
                 futures.add(pool.submit(() -> addIndexes(copy.run(), deferred)));
             }
@@ -276,8 +297,8 @@ public final class Snapshot {
         };
     }
 
-    private BinlogPosition currentPosition() {
-        try (ConsistentRead read = ConsistentRead.open(config.leader())) {
+    private Position currentPosition() {
+        try (ConsistentRead read = ConsistentRead.open(config.leader(), config.capture().mode())) {
             return read.position();
         }
     }

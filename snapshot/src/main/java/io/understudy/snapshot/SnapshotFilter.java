@@ -3,8 +3,6 @@ package io.understudy.snapshot;
 import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
 import io.understudy.config.FollowerConfig;
-import io.understudy.connector.BinlogPositions;
-import io.understudy.model.BinlogPosition;
 import io.understudy.model.Op;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
@@ -37,16 +35,16 @@ public final class SnapshotFilter implements TransactionHandler {
 
     private final String follower;
     private final Map<TableId, Cutoffs> tables = new HashMap<>();
-    private final BinlogPosition last;
+    private final Position last;
     private final TransactionHandler next;
     private boolean active;
-    private BinlogPosition before;
+    private Position before;
 
     /** @param progress the follower's snapshot progress rows; every one must be done */
     public SnapshotFilter(String follower, List<SnapshotProgress> progress, TransactionHandler next) {
         this.follower = follower;
         this.next = next;
-        List<BinlogPosition> maxima = new ArrayList<>();
+        List<Position> maxima = new ArrayList<>();
         for (SnapshotProgress p : progress) {
             if (!p.done()) {
                 throw new ReplicationException("follower '" + follower + "': the snapshot of " + p.table()
@@ -57,7 +55,7 @@ public final class SnapshotFilter implements TransactionHandler {
             tables.put(p.table(), c);
             maxima.add(c.max());
         }
-        this.last = maxima.isEmpty() ? null : Collections.max(maxima, BinlogPositions.ORDER);
+        this.last = maxima.isEmpty() ? null : Collections.max(maxima, Positions.ORDER);
         this.active = last != null;
     }
 
@@ -98,8 +96,8 @@ public final class SnapshotFilter implements TransactionHandler {
 
     @Override
     public void begin(String transactionId, Position start) throws InterruptedException {
-        before = (BinlogPosition) start;
-        if (active && BinlogPositions.compare(before, last) >= 0) {
+        before = start;
+        if (active && Positions.compare(before, last) >= 0) {
             active = false;
             LOG.info("follower '{}': streaming passed the last snapshot position {}; snapshot hand-over complete",
                     follower, last);
@@ -156,8 +154,8 @@ public final class SnapshotFilter implements TransactionHandler {
     }
 
     /** Whether the current transaction is contained in a copy consistent with {@code snapshot}. */
-    private boolean copied(BinlogPosition snapshot) {
-        return BinlogPositions.compare(before, snapshot) < 0;
+    private boolean copied(Position snapshot) {
+        return Positions.compare(before, snapshot) < 0;
     }
 
     @Override
@@ -172,13 +170,13 @@ public final class SnapshotFilter implements TransactionHandler {
     @Override
     public void schemaChange(SchemaChange change) throws InterruptedException {
         if (active) {
-            BinlogPosition after = (BinlogPosition) change.position();
+            Position after = change.position();
             for (SchemaChange.TableStructure t : change.tables()) {
                 Cutoffs cut = tables.get(t.table());
-                if (cut == null || BinlogPositions.compare(after, cut.max()) > 0) {
+                if (cut == null || Positions.compare(after, cut.max()) > 0) {
                     continue;
                 }
-                if (BinlogPositions.compare(after, cut.min()) <= 0 && change.tables().size() == 1) {
+                if (Positions.compare(after, cut.min()) <= 0 && change.tables().size() == 1) {
                     LOG.info("follower '{}': {} is already in the snapshot of {}; skipped", follower, change.ddl(), t.table());
                     return;
                 }

@@ -4,9 +4,9 @@ import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
 import io.understudy.catalog.LeaderValues;
 import io.understudy.catalog.TableDef;
+import io.understudy.config.CaptureMode;
 import io.understudy.config.Endpoint;
-import io.understudy.connector.BinlogPositions;
-import io.understudy.model.BinlogPosition;
+import io.understudy.model.Position;
 import io.understudy.model.KeyValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -32,13 +32,15 @@ final class TableCopy {
     private final long estimatedRows;
     private final SnapshotProgress existing;
     private final Endpoint leader;
+    private final CaptureMode mode;
     private final SnapshotWriter writer;
     private final int chunkSize;
     private final ProgressListener listener;
     private final boolean integerKey;
 
-    TableCopy(TableDef table, long estimatedRows, SnapshotProgress existing, Endpoint leader, SnapshotWriter writer,
-              int chunkSize, ProgressListener listener) {
+    TableCopy(TableDef table, long estimatedRows, SnapshotProgress existing, Endpoint leader, CaptureMode mode,
+              SnapshotWriter writer, int chunkSize, ProgressListener listener) {
+        this.mode = mode;
         this.table = table;
         this.estimatedRows = estimatedRows;
         this.existing = existing;
@@ -60,7 +62,7 @@ final class TableCopy {
             return existing;
         }
         ExecutorService writes = Executors.newSingleThreadExecutor(r -> new Thread(r, "snapshot-write-" + table.id()));
-        try (ConsistentRead read = ConsistentRead.open(leader)) {
+        try (ConsistentRead read = ConsistentRead.open(leader, mode)) {
             return copy(read, writes);
         } finally {
             writes.shutdownNow();
@@ -68,14 +70,14 @@ final class TableCopy {
     }
 
     private SnapshotProgress copy(ConsistentRead read, ExecutorService writes) throws InterruptedException {
-        BinlogPosition at = read.position();
+        Position at = read.position();
         List<Cutoffs.Segment> segments = new ArrayList<>();
         List<Object> after = null;
         long rows = 0;
         boolean resume = existing != null && integerKey && existing.lastKey() != null;
         if (resume) {
             segments.addAll(Cutoffs.decodeSegments(table.id(), existing.earlierSegments()));
-            segments.add(new Cutoffs.Segment(new BigInteger(existing.lastKey()), BinlogPositions.decode(existing.position())));
+            segments.add(new Cutoffs.Segment(new BigInteger(existing.lastKey()), Positions.decode(existing.position())));
             after = List.of(new BigDecimal(existing.lastKey()));
             rows = existing.rowsCopied();
             LOG.info("{}: resuming after key {} ({} rows copied at {}); the rest is read at {}", table.id(),
@@ -137,12 +139,12 @@ final class TableCopy {
         return integerKey ? new BigDecimal(key.get(0).toString()).toBigIntegerExact().toString() : KeyValues.describe(key);
     }
 
-    private SnapshotProgress progress(BinlogPosition at, String lastKey, List<Cutoffs.Segment> segments, long rows,
+    private SnapshotProgress progress(Position at, String lastKey, List<Cutoffs.Segment> segments, long rows,
                                       boolean done) {
         return progress(at, lastKey, Cutoffs.encodeSegments(segments), rows, done);
     }
 
-    private SnapshotProgress progress(BinlogPosition at, String lastKey, String segments, long rows, boolean done) {
+    private SnapshotProgress progress(Position at, String lastKey, String segments, long rows, boolean done) {
         return new SnapshotProgress(table.id(), at.encode(), at.describe(), lastKey, segments, rows, done);
     }
 }

@@ -53,6 +53,23 @@ final class Consumers {
         }
     }
 
+    /** Registers {@code name} at {@code tick} unless it is registered already (under the purge lock). */
+    void registerIfAbsent(Connection c, String name, long tick) throws SQLException {
+        if (!dialect.purgeLock(c, Duration.ofSeconds(30))) {
+            throw new SQLException("the leader's purge lock stayed taken for 30 s", "HY000");
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT tick FROM understudy.consumer WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    record(c, name, tick);
+                }
+            }
+        } finally {
+            dialect.purgeUnlock(c);
+        }
+    }
+
     private static long[] tickRange(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT MIN(id), MAX(id) FROM understudy.tick");
              ResultSet rs = ps.executeQuery()) {

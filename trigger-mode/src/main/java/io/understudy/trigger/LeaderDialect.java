@@ -62,6 +62,13 @@ interface LeaderDialect {
      */
     OptionalLong tick(Connection c, boolean force, Duration minInterval) throws SQLException;
 
+    /**
+     * Starts a consistent snapshot (REPEATABLE READ) on {@code copy} and records exactly that snapshot as a new
+     * tick, using {@code ticker} (another connection) for the writes, serialized with every other ticker. The caller
+     * reads tables in {@code copy}'s transaction: they then hold precisely the batches up to the returned tick.
+     */
+    long tickForSnapshot(Connection ticker, Connection copy) throws SQLException;
+
     /** Reads batch {@code tick} (which must exist), in write order, handing each row to {@code sink}. */
     void readBatch(Connection c, long tick, RowSink sink) throws SQLException, InterruptedException;
 

@@ -155,18 +155,38 @@ final class MySqlLeader implements LeaderDialect {
 
     /** Inside the consistent snapshot: the lanes whose committed prefix grew since the last tick become the new tick. */
     private OptionalLong tickInSnapshot(Connection c, Statement s, boolean force, Duration minInterval) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(created), NOW(6)) FROM " + q(SCHEMA) + ".tick")) {
+            rs.next();
+            if (!force && rs.getLong(1) < minInterval.toNanos() / 1000) {
+                return OptionalLong.empty();
+            }
+        }
+        return record(s, maxima(s), force);
+    }
+
+    /** The highest committed change id of every lane, as {@code s}'s transaction sees them. */
+    private static Map<Long, Long> maxima(Statement s) throws SQLException {
+        Map<Long, Long> maxima = new HashMap<>();
+        try (ResultSet rs = s.executeQuery("SELECT conn, MAX(id) FROM " + q(SCHEMA) + ".change_log GROUP BY conn")) {
+            while (rs.next()) {
+                maxima.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return maxima;
+    }
+
+    /**
+     * Writes a new tick for {@code maxima} (under the ticker lock): per lane that grew since the lane memory, the
+     * range (last, max]. Nothing when no lane grew, unless {@code force}.
+     */
+    private static OptionalLong record(Statement s, Map<Long, Long> maxima, boolean force) throws SQLException {
         long last;
-        long ageMicros;
-        try (ResultSet rs = s.executeQuery("SELECT id, TIMESTAMPDIFF(MICROSECOND, created, NOW(6)) FROM "
-                + q(SCHEMA) + ".tick ORDER BY id DESC LIMIT 1")) {
-            if (!rs.next()) {
+        try (ResultSet rs = s.executeQuery("SELECT MAX(id) FROM " + q(SCHEMA) + ".tick")) {
+            rs.next();
+            last = rs.getLong(1);
+            if (rs.wasNull()) {
                 throw new SQLException("the leader's understudy.tick table is empty; run `understudy triggers install` again", "HY000");
             }
-            last = rs.getLong(1);
-            ageMicros = rs.getLong(2);
-        }
-        if (!force && ageMicros < minInterval.toNanos() / 1000) {
-            return OptionalLong.empty();
         }
         Map<Long, Long> known = new HashMap<>();
         try (ResultSet rs = s.executeQuery("SELECT conn, last_id FROM " + q(SCHEMA) + ".lane")) {
@@ -175,16 +195,12 @@ final class MySqlLeader implements LeaderDialect {
             }
         }
         List<long[]> grown = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("SELECT conn, MAX(id) FROM " + q(SCHEMA) + ".change_log GROUP BY conn")) {
-            while (rs.next()) {
-                long conn = rs.getLong(1);
-                long max = rs.getLong(2);
-                long from = known.getOrDefault(conn, 0L);
-                if (max > from) {
-                    grown.add(new long[] {conn, from, max});
-                }
+        maxima.forEach((conn, max) -> {
+            long from = known.getOrDefault(conn, 0L);
+            if (max > from) {
+                grown.add(new long[] {conn, from, max});
             }
-        }
+        });
         if (grown.isEmpty() && !force) {
             return OptionalLong.empty();
         }
@@ -208,6 +224,31 @@ final class MySqlLeader implements LeaderDialect {
     }
 
     @Override
+    public long tickForSnapshot(Connection ticker, Connection copy) throws SQLException {
+        try (Statement t = ticker.createStatement(); Statement s = copy.createStatement()) {
+            lock(t, true);
+            try {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                Map<Long, Long> maxima = maxima(s);
+                t.execute("START TRANSACTION");
+                try {
+                    long tick = record(t, maxima, true).orElseThrow();
+                    t.execute("COMMIT");
+                    return tick;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(t);
+                    throw e;
+                }
+            } finally {
+                try (ResultSet rs = t.executeQuery("SELECT RELEASE_LOCK('" + TICKER_LOCK + "')")) {
+                    rs.next();
+                }
+            }
+        }
+    }
+
+    @Override
     public void readBatch(Connection c, long tick, RowSink sink) throws SQLException, InterruptedException {
         String sql = "SELECT c.id, c.capture_id, c.op, c.before_image, c.after_image FROM " + q(SCHEMA) + ".tick_lane t"
                 + " STRAIGHT_JOIN " + q(SCHEMA) + ".change_log c FORCE INDEX (lane)"
@@ -225,9 +266,10 @@ final class MySqlLeader implements LeaderDialect {
     }
 
     /**
-     * Deletes the lanes' ranges of every tick up to {@code upTo}, 1000 rows per autocommitted statement at READ
-     * COMMITTED (no gap locks, so writers appending to the same lane are never blocked), then the ticks before
-     * {@code upTo} and the lane memory that only those ticks needed.
+     * Deletes, per lane, every change row up to the lane's last id recorded by a tick up to {@code upTo} (the lane
+     * prefix property: all of them were delivered by then), 1000 rows per autocommitted statement at READ COMMITTED
+     * (no gap locks, so writers appending to the same lane are never blocked); then the lane ranges and ticks that
+     * only those batches needed, and the lane memory of lanes that saw no tick since.
      */
     @Override
     public long purge(Connection c, long upTo, Duration budget) throws SQLException {
@@ -235,31 +277,31 @@ final class MySqlLeader implements LeaderDialect {
         long deleted = 0;
         try (Statement s = c.createStatement()) {
             s.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-            while (System.nanoTime() < deadline) {
-                List<long[]> ranges = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT tick, conn, from_id, to_id FROM " + q(SCHEMA)
-                        + ".tick_lane WHERE tick <= " + upTo + " ORDER BY tick, conn LIMIT 100")) {
-                    while (rs.next()) {
-                        ranges.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
-                    }
+            Map<Long, Long> lanes = new HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT conn, MAX(to_id) FROM " + q(SCHEMA) + ".tick_lane WHERE tick <= "
+                    + upTo + " GROUP BY conn")) {
+                while (rs.next()) {
+                    lanes.put(rs.getLong(1), rs.getLong(2));
                 }
-                if (ranges.isEmpty()) {
-                    s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".tick WHERE id < " + upTo);
-                    s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".lane WHERE tick <= " + upTo);
-                    return deleted;
-                }
-                for (long[] r : ranges) {
-                    int n;
-                    do {
-                        n = s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".change_log WHERE conn = " + r[1] + " AND id > "
-                                + r[2] + " AND id <= " + r[3] + " LIMIT " + PURGE_CHUNK);
-                        deleted += n;
-                    } while (n == PURGE_CHUNK && System.nanoTime() < deadline);
-                    if (n == PURGE_CHUNK) {
+            }
+            for (Map.Entry<Long, Long> lane : lanes.entrySet()) {
+                int n;
+                do {
+                    if (System.nanoTime() > deadline) {
                         return deleted;
                     }
-                    s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".tick_lane WHERE tick = " + r[0] + " AND conn = " + r[1]);
-                }
+                    n = s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".change_log WHERE conn = " + lane.getKey()
+                            + " AND id <= " + lane.getValue() + " LIMIT " + PURGE_CHUNK);
+                    deleted += n;
+                } while (n == PURGE_CHUNK);
+            }
+            int n;
+            do {
+                n = s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".tick_lane WHERE tick <= " + upTo + " LIMIT 5000");
+            } while (n == 5000 && System.nanoTime() < deadline);
+            if (n < 5000) {
+                s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".tick WHERE id < " + upTo);
+                s.executeUpdate("DELETE FROM " + q(SCHEMA) + ".lane WHERE tick <= " + upTo);
             }
         }
         return deleted;

@@ -149,6 +149,37 @@ final class PostgresLeader implements LeaderDialect {
         }
     }
 
+    @Override
+    public long tickForSnapshot(Connection ticker, Connection copy) throws SQLException {
+        boolean autoCommit = ticker.getAutoCommit();
+        ticker.setAutoCommit(false);
+        try (Statement t = ticker.createStatement(); Statement s = copy.createStatement()) {
+            t.execute("SELECT pg_advisory_xact_lock(" + TICKER_LOCK + ")");
+            copy.setAutoCommit(false);
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            String snapshot;
+            try (ResultSet rs = s.executeQuery("SELECT pg_current_snapshot()::text")) {
+                rs.next();
+                snapshot = rs.getString(1);
+            }
+            try (PreparedStatement ps = ticker.prepareStatement("INSERT INTO understudy.tick (id, snapshot, created)"
+                    + " SELECT MAX(id) + 1, ?::pg_snapshot, clock_timestamp() FROM understudy.tick RETURNING id")) {
+                ps.setString(1, snapshot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long tick = rs.getLong(1);
+                    ticker.commit();
+                    return tick;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            ticker.rollback();
+            throw e;
+        } finally {
+            ticker.setAutoCommit(autoCommit);
+        }
+    }
+
     /** The in-progress transaction ids of a snapshot text {@code xmin:xmax:xip,...} as an xid8[] literal. */
     static String inProgress(String snapshot) {
         String[] parts = snapshot.split(":", -1);

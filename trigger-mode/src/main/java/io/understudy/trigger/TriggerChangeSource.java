@@ -78,6 +78,17 @@ public final class TriggerChangeSource implements ChangeSource {
         }
     }
 
+    /** The leader's newest tick, read only (running sources take ticks every {@link #TICK_INTERVAL} when busy). */
+    public TickPosition lastTick() {
+        try (Connection c = session.open(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT MAX(id) FROM understudy.tick")) {
+            rs.next();
+            return new TickPosition(rs.getLong(1));
+        } catch (SQLException e) {
+            throw session.failure("reading the last tick", e);
+        }
+    }
+
     @Override
     public void run(Optional<Position> resumeAfter, TransactionHandler handler) throws InterruptedException {
         try (Connection c = session.open()) {

@@ -67,7 +67,7 @@ public final class TriggerInstaller {
         List<Target> targets;
         try (Connection c = link.open()) {
             requireVersion(c);
-            targets = targets(c);
+            targets = targets(c, dryRun ? List.of() : triggerRight(c));
         } catch (SQLException e) {
             throw link.failure("reading the catalog", e);
         }
@@ -129,11 +129,11 @@ public final class TriggerInstaller {
         }
     }
 
-    /** The tables to capture now, or every reason some cannot be. */
-    List<Target> targets(Connection c) throws SQLException {
+    /** The tables to capture now, or every reason some cannot be (and {@code more} problems). */
+    List<Target> targets(Connection c, List<String> more) throws SQLException {
         Survey survey = survey(c);
-        if (!survey.problems().isEmpty()) {
-            List<String> all = new ArrayList<>();
+        if (!survey.problems().isEmpty() || !more.isEmpty()) {
+            List<String> all = new ArrayList<>(more);
             survey.problems().values().forEach(all::addAll);
             throw new InstallRefusedException(link.describe(), all);
         }
@@ -378,6 +378,34 @@ public final class TriggerInstaller {
                     + " PostgreSQL 13+ (xid8 snapshots), MySQL 8.0+ or MariaDB 10.3+ (an auto-increment that survives"
                     + " restarts)");
         }
+    }
+
+    /**
+     * MariaDB/MySQL with a binlog let only SUPER create triggers unless log_bin_trust_function_creators is on; find
+     * that out before Flyway creates anything.
+     */
+    private List<String> triggerRight(Connection c) throws SQLException {
+        if (!link.dialect().kind().isMySqlFamily()) {
+            return List.of();
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@log_bin, @@log_bin_trust_function_creators")) {
+            rs.next();
+            if (!rs.getBoolean(1) || rs.getBoolean(2)) {
+                return List.of();
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                String grant = rs.getString(1).toUpperCase(java.util.Locale.ROOT);
+                if (grant.contains(" ON *.*") && (grant.contains("ALL PRIVILEGES") || grant.matches(".*[ ,]SUPER[ ,].*"))) {
+                    return List.of();
+                }
+            }
+        }
+        return List.of("the leader writes a binlog and has log_bin_trust_function_creators = OFF, so only a user with"
+                + " SUPER may create triggers: set it on (SET GLOBAL log_bin_trust_function_creators = 1, and in the"
+                + " server's configuration or the cloud parameter group so it stays), or run install as a user with SUPER");
     }
 
     private String privileges() {
