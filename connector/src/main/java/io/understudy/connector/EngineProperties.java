@@ -88,6 +88,8 @@ final class EngineProperties {
         p.setProperty("bigint.unsigned.handling.mode", "precise");
         p.setProperty("binary.handling.mode", "bytes");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        // the binlog carries four-digit years; the adjuster would turn DATE '0001-01-01' into 2001-01-01
+        p.setProperty("enable.time.adjuster", "false");
         p.setProperty("include.schema.changes", "true");
         p.setProperty("poll.interval.ms", "10");
         p.setProperty("errors.max.retries", "0");
