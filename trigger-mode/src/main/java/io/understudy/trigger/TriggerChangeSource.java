@@ -118,7 +118,13 @@ public final class TriggerChangeSource implements ChangeSource {
             dialect.tick(c, false, TICK_INTERVAL);
             List<Tick> ticks = consumers.ticksAfter(c, position, 100);
             for (Tick tick : ticks) {
-                deliver(c, tick, handler, definitions);
+                try {
+                    deliver(c, tick, handler, definitions);
+                } catch (NewDefinition e) {
+                    // `triggers install` ran meanwhile (a table added or changed): learn its definitions, read again
+                    definitions.load(c);
+                    deliver(c, tick, handler, definitions);
+                }
                 position = tick.id();
             }
             if (!ticks.isEmpty()) {
@@ -171,10 +177,7 @@ public final class TriggerChangeSource implements ChangeSource {
     }
 
     private RowChange change(ChangeRow row, Tick tick, Definitions definitions, Connection c) {
-        CaptureDefinition d = definitions.get(row.captureId()).orElseThrow(() -> new ReplicationException(
-                "change " + row.id() + " in tick " + tick.id() + " on leader " + session.describe() + " names capture"
-                        + " definition " + row.captureId() + ", which understudy.capture_table lacks; the triggers were"
-                        + " installed while this source ran: restart it"));
+        CaptureDefinition d = definitions.get(row.captureId()).orElseThrow(() -> new NewDefinition(row, tick));
         if (!filter.includes(d.tableId())) {
             return null;
         }
@@ -193,6 +196,15 @@ public final class TriggerChangeSource implements ChangeSource {
                     + " on leader " + session.describe() + " cannot be read: " + e.getMessage()
                     + "; exclude the table or fix the value on the leader, then copy the table again"
                     + " (understudy snapshot --table " + d.tableId() + ")", e);
+        }
+    }
+
+    /** A change names a capture definition this source has not loaded (yet). */
+    private final class NewDefinition extends ReplicationException {
+        NewDefinition(ChangeRow row, Tick tick) {
+            super("change " + row.id() + " in tick " + tick.id() + " on leader " + session.describe() + " names capture"
+                    + " definition " + row.captureId() + ", which understudy.capture_table lacks; run `understudy"
+                    + " triggers install` again");
         }
     }
 

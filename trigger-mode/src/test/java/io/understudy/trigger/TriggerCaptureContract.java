@@ -289,6 +289,27 @@ abstract class TriggerCaptureContract {
     }
 
     @Test
+    void aTableInstalledWhileTheSourceRunsJoinsTheStream() throws Exception {
+        installer().install(false);
+        Recorder recorder = new Recorder();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        run("f1", Optional.empty(), recorder, failure);
+        awaitRegistered("f1", failure);
+        try (Connection c = connect()) {
+            exec(c, "CREATE TABLE " + schema + ".t2 (id BIGINT NOT NULL PRIMARY KEY, txn VARCHAR(40), n INT, amount DECIMAL(12,2))");
+        }
+        installer().install(false);
+        try (Connection c = connect()) {
+            exec(c, "INSERT INTO " + schema + ".t2 VALUES (1, 'new table', 1, 1.50)");
+            exec(c, "INSERT INTO " + schema + ".t VALUES (2, 'old table', 2, 2.50)");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> failure.get() != null || recorder.snapshot().size() == 2);
+        assertThat(failure.get()).isNull();
+        assertThat(recorder.batches).flatExtracting(Recorder.Batch::changes).extracting(c -> c.table().table())
+                .containsExactlyInAnyOrder("t2", "t");
+    }
+
+    @Test
     void aFollowerBehindThePurgeIsRefused() throws Exception {
         installer().install(false);
         Recorder recorder = new Recorder();
