@@ -12,8 +12,9 @@ import java.util.Set;
  * @param size     COLUMN_SIZE (length, precision or bit count)
  * @param spatial  whether it is a MySQL/MariaDB spatial type (bound as WKB through ST_GeomFromWKB); decided once
  *                 here because it is asked for every bound value
+ * @param scale    DECIMAL_DIGITS (digits after the decimal point of a DECIMAL), or -1 when unknown
  */
-record FollowerColumn(String name, int jdbcType, String typeName, int size, boolean spatial) {
+record FollowerColumn(String name, int jdbcType, String typeName, int size, boolean spatial, int scale) {
     private static final Set<String> SPATIAL = Set.of("geometry", "point", "linestring", "polygon", "multipoint",
             "multilinestring", "multipolygon", "geometrycollection", "geomcollection");
 
@@ -22,6 +23,11 @@ record FollowerColumn(String name, int jdbcType, String typeName, int size, bool
     }
 
     FollowerColumn(String name, int jdbcType, String typeName, int size) {
-        this(name, jdbcType, typeName, size, typeName != null && SPATIAL.contains(typeName.toLowerCase(Locale.ROOT)));
+        this(name, jdbcType, typeName, size, -1);
+    }
+
+    FollowerColumn(String name, int jdbcType, String typeName, int size, int scale) {
+        this(name, jdbcType, typeName, size, typeName != null && SPATIAL.contains(typeName.toLowerCase(Locale.ROOT)),
+                scale);
     }
 }

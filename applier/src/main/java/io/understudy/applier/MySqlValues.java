@@ -15,7 +15,8 @@ import java.time.ZoneOffset;
 
 /**
  * Binds leader values natively on MariaDB/MySQL; range and format checks are left to the follower's strict
- * sql_mode. Spatial columns take two parameters (WKB, SRID) for {@code ST_GeomFromWKB(?, ?)}.
+ * sql_mode, except a DECIMAL's scale, which strict mode does not check (it rounds), and NaN and infinities,
+ * which the server would read as column names. Spatial columns take two parameters (WKB, SRID) for {@code ST_GeomFromWKB(?, ?)}.
  */
 final class MySqlValues {
     private MySqlValues() {
@@ -35,8 +36,33 @@ final class MySqlValues {
             }
             return i + 2;
         }
+        if (v instanceof BigDecimal d && c.scale() >= 0 && c.typeName().startsWith("decimal")) {
+            requireScale(d, c);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new ValueException("value " + v + " cannot be stored: MariaDB/MySQL floating-point columns hold no"
+                        + " NaN or infinity; change the follower column to a character type, or the value on the leader");
+            }
+            if (v instanceof Float && c.typeName().startsWith("float")) {
+                // the float's exact value: its shortest decimal text, read as a double first, may fall outside
+                // FLOAT's range (3.4028235E38) or round to a neighbouring float
+                ps.setDouble(i, d);
+                return i + 1;
+            }
+        }
         bindScalar(ps, i, v);
         return i + 1;
+    }
+
+    /** MariaDB/MySQL round extra fraction digits into a DECIMAL with only a note, even in strict mode. */
+    private static void requireScale(BigDecimal d, FollowerColumn c) {
+        int scale = d.signum() == 0 ? 0 : d.stripTrailingZeros().scale();
+        if (scale > c.scale()) {
+            throw new ValueException("value " + d.toPlainString() + " has " + scale + " digits after the decimal point"
+                    + " but the follower column keeps " + c.scale() + " (DECIMAL(" + c.size() + "," + c.scale() + ")),"
+                    + " so it would be rounded; widen the follower column's scale");
+        }
     }
 
     private static void bindScalar(PreparedStatement ps, int i, Object v) throws SQLException {
@@ -49,7 +75,9 @@ final class MySqlValues {
         } else if (v instanceof Boolean b) {
             ps.setBoolean(i, b);
         } else if (v instanceof Instant t) {
-            ps.setObject(i, LocalDateTime.ofInstant(t, ZoneOffset.UTC)); // session time_zone is '+00:00'
+            ps.setString(i, dateTime(LocalDateTime.ofInstant(t, ZoneOffset.UTC))); // session time_zone is '+00:00'
+        } else if (v instanceof LocalDateTime t) {
+            ps.setString(i, dateTime(t));
         } else if (v instanceof Duration d) {
             ps.setString(i, formatDuration(d));
         } else if (v instanceof Json j) {
@@ -59,8 +87,21 @@ final class MySqlValues {
         } else if (v instanceof Geometry g) {
             ps.setBytes(i, g.wkb());
         } else {
-            ps.setObject(i, v); // String, byte[], BigDecimal, Double, Float, LocalDate, LocalDateTime
+            ps.setObject(i, v); // String, byte[], BigDecimal, Double, Float, LocalDate
         }
+    }
+
+    /**
+     * {@code yyyy-MM-dd HH:mm:ss[.ffffff]} with the ISO year (0 for 1 BC, a sign before years under 0 or over 9999,
+     * which the follower refuses): MariaDB Connector/J writes a LocalDateTime's year of era, so 44 BC would
+     * silently become 0044.
+     */
+    static String dateTime(LocalDateTime t) {
+        String time = String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        int nanos = t.getNano();
+        String fraction = nanos == 0 ? "" : nanos % 1000 == 0 ? String.format(".%06d", nanos / 1000)
+                : String.format(".%09d", nanos);
+        return t.toLocalDate() + " " + time + fraction;
     }
 
     /** Big-endian bytes of a bit string, as b'0101' would be. */

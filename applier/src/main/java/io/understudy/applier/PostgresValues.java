@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 /** Converts leader values (see {@link io.understudy.model.Row}) for PostgreSQL columns, by the column's type. */
 final class PostgresValues {
     private static final Duration DAY = Duration.ofDays(1);
+    private static final String END_OF_DAY = "24:00:00";
 
     private PostgresValues() {
     }
@@ -40,7 +41,7 @@ final class PostgresValues {
             case "date" -> ps.setObject(i, expect(v, LocalDate.class, c));
             case "timestamp" -> ps.setObject(i, localDateTime(v, c));
             case "timestamptz" -> ps.setObject(i, localDateTime(v, c).atOffset(ZoneOffset.UTC));
-            case "time" -> ps.setObject(i, time(v, c));
+            case "time" -> bindTime(ps, i, v, c);
             case "interval" -> ps.setObject(i, MySqlValues.formatDuration(expect(v, Duration.class, c)), Types.OTHER);
             case "json", "jsonb" -> ps.setObject(i, noNul(v instanceof Json j ? j.text() : text(v, c)), Types.OTHER);
             case "bit", "varbit" -> ps.setObject(i, bits(v, c), Types.OTHER);
@@ -73,7 +74,13 @@ final class PostgresValues {
             case "date" -> PostgresCopyText.date(out, expect(v, LocalDate.class, c));
             case "timestamp" -> PostgresCopyText.timestamp(out, localDateTime(v, c), "");
             case "timestamptz" -> PostgresCopyText.timestamp(out, localDateTime(v, c), "+00");
-            case "time" -> PostgresCopyText.time(out, time(v, c));
+            case "time" -> {
+                if (isEndOfDay(v)) {
+                    out.append(END_OF_DAY);
+                } else {
+                    PostgresCopyText.time(out, time(v, c));
+                }
+            }
             case "interval" -> out.append(MySqlValues.formatDuration(expect(v, Duration.class, c)));
             case "json", "jsonb" -> PostgresCopyText.escape(out, noNul(v instanceof Json j ? j.text() : text(v, c)));
             case "bit", "varbit" -> out.append(bits(v, c));
@@ -204,11 +211,24 @@ final class PostgresValues {
         throw mismatch(v, c);
     }
 
+    /** PostgreSQL's time also holds 24:00:00 (a PostgreSQL leader's time column may), which LocalTime cannot. */
+    private static void bindTime(PreparedStatement ps, int i, Object v, FollowerColumn c) throws SQLException {
+        if (isEndOfDay(v)) {
+            ps.setObject(i, END_OF_DAY, Types.OTHER);
+        } else {
+            ps.setObject(i, time(v, c));
+        }
+    }
+
+    private static boolean isEndOfDay(Object v) {
+        return DAY.equals(v);
+    }
+
     private static LocalTime time(Object v, FollowerColumn c) {
         Duration d = expect(v, Duration.class, c);
         if (d.isNegative() || d.compareTo(DAY) >= 0) {
             throw new ValueException("TIME value " + MySqlValues.formatDuration(d) + " is outside PostgreSQL time's "
-                    + "range 00:00:00 to 23:59:59.999999; change the follower column to interval");
+                    + "range 00:00:00 to 24:00:00; change the follower column to interval");
         }
         return LocalTime.ofNanoOfDay(d.toNanos());
     }

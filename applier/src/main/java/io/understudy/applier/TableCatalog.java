@@ -72,8 +72,9 @@ final class TableCatalog {
                     continue; // LIKE patterns and case-insensitive file systems can match neighbours
                 }
                 String name = rs.getString("COLUMN_NAME");
+                int scale = rs.getInt("DECIMAL_DIGITS");
                 columns.put(name, new FollowerColumn(name, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
-                        rs.getInt("COLUMN_SIZE")));
+                        rs.getInt("COLUMN_SIZE"), rs.wasNull() ? -1 : scale));
             }
         }
         return columns;

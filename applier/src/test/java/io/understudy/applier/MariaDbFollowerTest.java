@@ -43,7 +43,9 @@ class MariaDbFollowerTest extends FollowerApplierContract {
     @Override
     protected List<Map.Entry<String, Object>> unrepresentable() {
         return List.of(Map.entry("s", "x".repeat(101)), Map.entry("tm", Duration.ofHours(900)),
-                Map.entry("i", 3_000_000_000L));
+                Map.entry("i", 3_000_000_000L), Map.entry("dbl", Double.NaN), Map.entry("f", Float.NEGATIVE_INFINITY),
+                Map.entry("amount", new java.math.BigDecimal("1.234")), // DECIMAL(10,2) would round it
+                Map.entry("dt_local", java.time.LocalDateTime.of(-43, 3, 15, 12, 0))); // 44 BC, not 0044
     }
 
     /**

@@ -77,19 +77,32 @@ final class ChecksumQuery {
             return new Column(name, "(" + q + ")::text", ValueKind.NUMBER);
         }
         if (dataType.startsWith("timestamp")) {
-            return new Column(name, "to_char(" + q + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US')", ValueKind.TEXT);
+            return new Column(name, isoDate(q, "-MM-DD\"T\"HH24:MI:SS.US"), ValueKind.TEXT);
         }
         return switch (dataType) {
             case "boolean" -> new Column(name, "(" + q + ")::int::text", ValueKind.NUMBER);
-            case "real" -> new Column(name, "(" + q + ")::text", ValueKind.FLOAT);
+            // the float's exact value, rounded like MariaDB/MySQL print FLOAT (not its shortest text, which for
+            // subnormal and some 7-9 digit values rounds to a different 6-digit number)
+            case "real" -> new Column(name, "(" + q + ")::float8::text", ValueKind.FLOAT);
             case "double precision" -> new Column(name, "(" + q + ")::text", ValueKind.DOUBLE);
             case "bytea" -> new Column(name, q, ValueKind.BINARY);
-            case "date" -> new Column(name, "to_char(" + q + ", 'YYYY-MM-DD')", ValueKind.TEXT);
+            case "date" -> new Column(name, isoDate(q, "-MM-DD"), ValueKind.TEXT);
             case "time without time zone" -> new Column(name, "to_char(" + q + ", 'HH24:MI:SS.US')", ValueKind.TEXT);
             case "interval" -> new Column(name, intervalAsMySqlTime(q), ValueKind.TEXT);
             case "json", "jsonb" -> new Column(name, "(" + q + ")::text", ValueKind.JSON);
             default -> new Column(name, "(" + q + ")::text", ValueKind.TEXT);
         };
+    }
+
+    /**
+     * {@code to_char} with an ISO 8601 (astronomical) year: 1 BC is year 0000, 2 BC is -0001, as Java's
+     * {@code LocalDate} and MariaDB (which stores year 0) count; to_char alone would print 1 BC as 0001.
+     */
+    private static String isoDate(String q, String rest) {
+        String year = "extract(year from " + q + ")";
+        return "CASE WHEN " + year + " >= 0 THEN to_char(" + q + ", 'YYYY" + rest + "')"
+                + " ELSE (CASE WHEN " + year + " = -1 THEN '0000' ELSE '-' || lpad((-" + year + " - 1)::bigint::text, 4, '0')"
+                + " END) || to_char(" + q + ", '" + rest + "') END";
     }
 
     /** Formats an interval like MariaDB's TIME_FORMAT(t, '%H:%i:%s.%f'): [-]HH:MM:SS.ffffff, hours may exceed 99. */

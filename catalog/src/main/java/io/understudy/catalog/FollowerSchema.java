@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  *   <li>An existing table is left as it is, even if its columns differ; nothing is dropped or altered.</li>
  *   <li>MySQL/MariaDB followers get the leader's {@code SHOW CREATE TABLE} minus foreign keys, so charsets,
  *       collations and engine match. PostgreSQL followers get the mapping in docs/type-mapping.md.</li>
+ *   <li>Tables of a PostgreSQL leader ({@link TableDef#fromPostgres()}, from {@link PostgresLeaderCatalog}) are
+ *       built from their definition: PostgreSQL followers get the leader's own types, MariaDB/MySQL followers the
+ *       mapping in docs/type-mapping.md, "PostgreSQL leaders". {@link #create(Connection, DatabaseKind, List)}
+ *       creates them, {@link #forBulkLoad} splits them for a bulk load.</li>
  * </ul>
  *
  * <p>Stateless and thread-safe; the connections passed in must not be used by other threads during a call.
@@ -39,12 +43,17 @@ public final class FollowerSchema {
 
     /**
      * The statements that create {@code t} on a follower of {@code followerKind}, built from the catalog alone
-     * (pure). For MySQL/MariaDB followers this loses charsets and collations; {@link #create} uses the leader's
-     * {@code SHOW CREATE TABLE} instead.
+     * (pure), safe to run again. For tables of a MySQL/MariaDB leader on MySQL/MariaDB followers this loses charsets
+     * and collations; {@link #create(Connection, Connection, DatabaseKind, TableFilter)} uses the leader's
+     * {@code SHOW CREATE TABLE} instead. Tables of a PostgreSQL leader get the mapping of docs/type-mapping.md,
+     * "PostgreSQL leaders".
      *
      * @throws UnsupportedTypeException if a column type has no mapping on the follower
      */
     public static List<String> ddl(TableDef t, DatabaseKind followerKind) {
+        if (t.fromPostgres()) {
+            return PostgresLeaderDdl.ddl(t, followerKind);
+        }
         return followerKind.isMySqlFamily() ? MySqlDdl.fromCatalog(t) : PostgresDdl.ddl(t);
     }
 
@@ -60,10 +69,14 @@ public final class FollowerSchema {
      * The statements that create {@code t} on a follower of {@code followerKind} for a bulk load, with the
      * unique and secondary indexes split off (pure). Running both parts gives the table {@link #create} makes.
      *
-     * @param showCreateTable the leader's {@code SHOW CREATE TABLE} output; required for MySQL/MariaDB followers
+     * @param showCreateTable the leader's {@code SHOW CREATE TABLE} output; required for MySQL/MariaDB followers of
+     *                        a MySQL/MariaDB leader, ignored (may be null) for tables of a PostgreSQL leader
      * @throws UnsupportedTypeException if a column type has no mapping on the follower
      */
     public static BulkLoadDdl forBulkLoad(TableDef t, DatabaseKind followerKind, String showCreateTable) {
+        if (t.fromPostgres()) {
+            return PostgresLeaderDdl.forBulkLoad(t, followerKind);
+        }
         if (!followerKind.isMySqlFamily()) {
             return PostgresDdl.forBulkLoad(t);
         }
@@ -145,7 +158,7 @@ public final class FollowerSchema {
     }
 
     /**
-     * Creates every leader table that {@code filter} includes on the follower. Statements run on the follower
+     * Creates every table of a MySQL/MariaDB leader that {@code filter} includes on the follower. Statements run on the follower
      * connection as it is; if its auto-commit is off, the work is committed at the end.
      *
      * @return the leader definitions of the tables now present on the follower
@@ -165,6 +178,23 @@ public final class FollowerSchema {
         commit(follower, followerKind);
         LOG.info("{} follower has {} replicated table(s)", followerKind.configName(), tables.size());
         return tables;
+    }
+
+    /**
+     * Creates {@code tables} on the follower from their definitions alone ({@link #ddl}), tables and indexes; the
+     * way to create the tables of a PostgreSQL leader ({@link PostgresLeaderCatalog#tables}). Statements run on the
+     * follower connection as it is; if its auto-commit is off, the work is committed at the end.
+     *
+     * @throws UnsupportedTypeException before anything is created, if a column type has no follower mapping
+     * @throws IllegalStateException    if a statement fails (the message names the table and the statement)
+     */
+    public static void create(Connection follower, DatabaseKind followerKind, List<TableDef> tables) {
+        List<List<String>> statements = tables.stream().map(t -> ddl(t, followerKind)).toList();
+        for (int i = 0; i < tables.size(); i++) {
+            execute(follower, followerKind, tables.get(i).id(), statements.get(i));
+        }
+        commit(follower, followerKind);
+        LOG.info("{} follower has {} replicated table(s)", followerKind.configName(), tables.size());
     }
 
     private static String showCreate(Connection leader, TableId id) {

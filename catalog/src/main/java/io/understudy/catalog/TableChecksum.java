@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Checksums a table's content so that a MySQL/MariaDB leader table and its copy on a MariaDB, MySQL or
- * PostgreSQL follower give the same {@link Checksum} exactly when they hold the same rows.
+ * Checksums a table's content so that a leader table (MySQL/MariaDB or PostgreSQL) and its copy on a MariaDB,
+ * MySQL or PostgreSQL follower give the same {@link Checksum} exactly when they hold the same rows.
  *
  * <p>Each row becomes a list of canonical values (see docs/type-mapping.md, "Checksums"): numbers and
  * booleans as plain decimals (1/0), FLOAT rounded to 6 and DOUBLE to 15 significant digits, strings as-is,
@@ -63,25 +63,33 @@ public final class TableChecksum {
     }
 
     /**
-     * Checksums every table on the leader and on the follower (same schema and table names there).
+     * Checksums every table on the leader and on the follower (same schema and table names there). The leader's
+     * engine comes from each definition: PostgreSQL for {@link TableDef#fromPostgres()}, else MariaDB or MySQL.
      *
      * @return per table, in the order given, the leader's and the follower's checksum
      */
     public static Map<TableId, ChecksumComparison> ofAll(Connection leader, Connection follower,
                                                          DatabaseKind followerKind, List<TableDef> tables) {
-        DatabaseKind leaderKind;
-        try {
-            leaderKind = LeaderCatalog.isMariaDb(leader) ? DatabaseKind.MARIADB : DatabaseKind.MYSQL;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the leader's version: " + e.getMessage(), e);
-        }
         Map<TableId, ChecksumComparison> result = new LinkedHashMap<>();
+        DatabaseKind mysqlLeader = null;
         for (TableDef t : tables) {
+            if (!t.fromPostgres() && mysqlLeader == null) {
+                mysqlLeader = mysqlKind(leader);
+            }
+            DatabaseKind leaderKind = t.fromPostgres() ? DatabaseKind.POSTGRESQL : mysqlLeader;
             Checksum l = of(leader, leaderKind, t.id(), t.primaryKey(), t.columnNames());
             Checksum f = of(follower, followerKind, t.id(), t.primaryKey(), t.columnNames());
             result.put(t.id(), new ChecksumComparison(t.id(), l, f));
         }
         return result;
+    }
+
+    private static DatabaseKind mysqlKind(Connection leader) {
+        try {
+            return LeaderCatalog.isMariaDb(leader) ? DatabaseKind.MARIADB : DatabaseKind.MYSQL;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the leader's version: " + e.getMessage(), e);
+        }
     }
 
     /** Sets the session time zone to UTC, so temporal values format the same on every engine. */

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -114,14 +115,19 @@ final class VerifyQuery {
         Map<List<String>, Image> rows = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
+                if (kind == DatabaseKind.POSTGRESQL && params.get(i) instanceof String text) {
+                    // untyped, so PostgreSQL reads it as the key column's type (uuid, enum, ...), not as varchar
+                    ps.setObject(i + 1, text, Types.OTHER);
+                } else {
+                    ps.setObject(i + 1, params.get(i));
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 String[] canonical = new String[plan.size()];
                 while (rs.next()) {
                     List<Object> keyValues = new ArrayList<>(keys.size());
                     for (int i = 1; i <= keys.size(); i++) {
-                        keyValues.add(rs.getObject(i));
+                        keyValues.add(kind == DatabaseKind.POSTGRESQL ? postgresKey(rs, i) : rs.getObject(i));
                     }
                     byte[] hash = TableChecksum.rowHash(sha, rs, plan, keys.size() + 1, canonical);
                     List<String> key = Arrays.stream(keyPositions).mapToObj(p -> canonical[p]).toList();
@@ -130,6 +136,27 @@ final class VerifyQuery {
             }
         }
         return rows;
+    }
+
+    /**
+     * A PostgreSQL key value in a form the other engine can bind too: uuid, enum and other types as their text;
+     * character(n) without its padding, which PostgreSQL ignores when comparing (MariaDB/MySQL CHAR drops it).
+     */
+    private static Object postgresKey(ResultSet rs, int column) throws SQLException {
+        Object value = rs.getObject(column);
+        if (value == null || value instanceof Number || value instanceof java.time.temporal.Temporal
+                || value instanceof java.util.Date || value instanceof byte[] || value instanceof Boolean) {
+            return value;
+        }
+        String text = rs.getString(column);
+        if (!"bpchar".equals(rs.getMetaData().getColumnTypeName(column))) {
+            return text;
+        }
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     TableId table() {
