@@ -57,13 +57,34 @@ public final class LeaderValues {
             case "float" -> nullable(rs, (float) rs.getDouble(index)); // selected as DOUBLE (see select)
             case "double", "real" -> nullable(rs, rs.getDouble(index));
             case "bit" -> bits(rs.getBytes(index), c.numericPrecision() == null ? 1 : c.numericPrecision());
-            case "date" -> rs.getObject(index, LocalDate.class);
-            case "datetime" -> rs.getObject(index, LocalDateTime.class);
-            case "timestamp" -> timestamp(rs.getObject(index, LocalDateTime.class));
+            case "date" -> zeroPartsAsNull(() -> rs.getObject(index, LocalDate.class));
+            case "datetime" -> zeroPartsAsNull(() -> rs.getObject(index, LocalDateTime.class));
+            case "timestamp" -> timestamp(zeroPartsAsNull(() -> rs.getObject(index, LocalDateTime.class)));
             case "time" -> time(rs.getString(index));
             case "year" -> year(rs.getString(index));
             default -> rs.getString(index); // char, varchar, text types, enum, set, MariaDB json
         };
+    }
+
+    private interface Read<T> {
+        T get() throws SQLException;
+    }
+
+    /**
+     * A date with a zero month or day ('2024-00-15', allowed without NO_ZERO_IN_DATE) has no Java value: null, as
+     * for the all-zero date (trigger capture reads them the same way).
+     */
+    private static <T> T zeroPartsAsNull(Read<T> read) throws SQLException {
+        try {
+            return read.get();
+        } catch (java.time.DateTimeException e) {
+            return null;
+        } catch (SQLException e) {
+            if (e.getCause() instanceof java.time.DateTimeException) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private static boolean isInteger(String type) {

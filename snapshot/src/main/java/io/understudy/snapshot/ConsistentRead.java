@@ -10,6 +10,7 @@ import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
 import io.understudy.model.Row;
+import io.understudy.trigger.PostgresRows;
 import io.understudy.trigger.SnapshotTicks;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -53,8 +54,13 @@ final class ConsistentRead implements AutoCloseable {
     private static ConsistentRead openWithTick(Endpoint leader) {
         Connection c = connect(leader);
         try (Statement s = c.createStatement()) {
-            s.execute("SET SESSION time_zone = '+00:00'");
-            return new ConsistentRead(leader, c, SnapshotTicks.begin(leader, c));
+            if (leader.kind().isMySqlFamily()) {
+                s.execute("SET SESSION time_zone = '+00:00'");
+                return new ConsistentRead(leader, c, SnapshotTicks.begin(leader, c));
+            }
+            ConsistentRead read = new ConsistentRead(leader, c, SnapshotTicks.begin(leader, c));
+            PostgresRows.prepare(c);
+            return read;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             if (e instanceof RuntimeException r) {
@@ -121,6 +127,9 @@ final class ConsistentRead implements AutoCloseable {
 
     /** Up to {@code limit} rows with key greater than {@code after} (all from the start when null), in key order. */
     Chunk read(TableDef table, List<Object> after, int limit) {
+        if (table.fromPostgres()) {
+            return readPostgres(table, after, limit);
+        }
         List<ColumnDef> columns = table.columns();
         List<String> key = table.primaryKey();
         StringBuilder sql = new StringBuilder("SELECT ");
@@ -138,6 +147,25 @@ final class ConsistentRead implements AutoCloseable {
                 bindAfter(ps, after);
             }
             return rows(ps, table, columns, key);
+        } catch (SQLException e) {
+            throw new RetriableException("reading " + table.id() + " after key " + after + " from leader "
+                    + leader.describe() + " failed: " + e.getMessage() + "; the snapshot resumes from its last chunk", e);
+        }
+    }
+
+    /** A PostgreSQL leader's page: rows decoded like captured images; the last row's key values for the next page. */
+    private Chunk readPostgres(TableDef table, List<Object> after, int limit) {
+        try {
+            List<Row> rows = PostgresRows.page(connection, table, after, limit);
+            long bytes = 0;
+            for (Row r : rows) {
+                for (Object v : r.values()) {
+                    bytes += size(v);
+                }
+            }
+            List<Object> last = rows.isEmpty() ? null : rows.get(rows.size() - 1).values().isEmpty() ? null
+                    : table.primaryKey().stream().map(rows.get(rows.size() - 1)::get).toList();
+            return new Chunk(rows, last, bytes);
         } catch (SQLException e) {
             throw new RetriableException("reading " + table.id() + " after key " + after + " from leader "
                     + leader.describe() + " failed: " + e.getMessage() + "; the snapshot resumes from its last chunk", e);

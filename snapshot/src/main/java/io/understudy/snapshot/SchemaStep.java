@@ -37,7 +37,8 @@ final class SchemaStep {
     static List<BulkLoadDdl> tableDdl(Connection leader, List<TableDef> tables, DatabaseKind kind) throws SQLException {
         List<BulkLoadDdl> ddl = new ArrayList<>();
         for (TableDef t : tables) {
-            ddl.add(FollowerSchema.forBulkLoad(t, kind, kind.isMySqlFamily() ? showCreate(leader, t.id()) : null));
+            boolean sameFamily = kind.isMySqlFamily() && !t.fromPostgres();
+            ddl.add(FollowerSchema.forBulkLoad(t, kind, sameFamily ? showCreate(leader, t.id()) : null));
         }
         return ddl;
     }

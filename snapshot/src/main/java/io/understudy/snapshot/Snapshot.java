@@ -7,6 +7,7 @@ import io.understudy.catalog.BulkLoadDdl;
 import io.understudy.catalog.DeferredIndex;
 import io.understudy.catalog.FollowerSchema;
 import io.understudy.catalog.LeaderCatalog;
+import io.understudy.catalog.PostgresLeaderCatalog;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.CaptureMode;
 import io.understudy.config.DatabaseKind;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * records each chunk with its progress on the follower, and finally stores the smallest snapshot position as
  * the follower's streaming position; {@link SnapshotFilter} then skips what the copies already hold. An
  * interrupted run continues after the last committed chunk. See docs/snapshot.md for why this has no gap and
- * no duplicate. Binlog mode: MariaDB leaders; trigger mode: MariaDB and MySQL leaders. One {@link #run()} at a
- * time; not thread-safe.
+ * no duplicate. Binlog mode: MariaDB leaders; trigger mode: MariaDB, MySQL and PostgreSQL leaders. One
+ * {@link #run()} at a time; not thread-safe.
  */
 public final class Snapshot {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshot.class);
@@ -78,9 +79,9 @@ public final class Snapshot {
                     + " (binlog_snapshot_file/position) and MySQL does not. Bootstrap the follower by other means"
                     + " (trigger mode can: each table's snapshot gets a tick of its own)");
         }
-        if (leader.kind() == DatabaseKind.POSTGRESQL) {
-            throw new ReplicationException("snapshot of a postgresql leader is not supported yet; create the follower"
-                    + " tables by hand and start `understudy run` (it streams from the leader's newest tick)");
+        if (leader.kind() == DatabaseKind.POSTGRESQL && options.foreignKeys()) {
+            throw new ReplicationException("--foreign-keys is not supported for a postgresql leader yet; snapshot"
+                    + " without it and add the foreign keys on the follower by hand if you need them");
         }
         DatabaseKind kind = follower.endpoint().kind();
         List<TableDef> tables;
@@ -89,9 +90,11 @@ public final class Snapshot {
         List<String> ddl;
         List<String> foreignKeys;
         try (Connection l = connect(leader, "leader")) {
-            tables = selected(LeaderCatalog.tables(l, config.capture().filter()));
+            tables = selected(leader.kind() == DatabaseKind.POSTGRESQL
+                    ? PostgresLeaderCatalog.tables(l, config.capture().filter())
+                    : LeaderCatalog.tables(l, config.capture().filter()));
             requireKeys(tables);
-            estimates = estimates(l);
+            estimates = estimates(l, leader.kind());
             load = SchemaStep.tableDdl(l, tables, kind);
             ddl = SchemaStep.statements(load);
             foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, kind) : List.of();
@@ -351,10 +354,13 @@ public final class Snapshot {
         }
     }
 
-    private Map<TableId, Long> estimates(Connection l) throws SQLException {
+    private Map<TableId, Long> estimates(Connection l, DatabaseKind kind) throws SQLException {
         Map<TableId, Long> result = new HashMap<>();
-        try (PreparedStatement ps = l.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM"
-                + " information_schema.TABLES WHERE TABLE_ROWS IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+        String sql = kind == DatabaseKind.POSTGRESQL
+                ? "SELECT n.nspname, c.relname, GREATEST(c.reltuples, 0)::bigint FROM pg_class c JOIN pg_namespace n"
+                        + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')"
+                : "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_ROWS IS NOT NULL";
+        try (PreparedStatement ps = l.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 result.put(new TableId(rs.getString(1), rs.getString(2)), rs.getLong(3));
             }

@@ -61,6 +61,12 @@ final class Definitions {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** The newest loaded definition of {@code table}, when it is newer than {@code than}. */
+    Optional<CaptureDefinition> newer(CaptureDefinition than) {
+        return byId.values().stream().filter(d -> d.tableId().equals(than.tableId()) && d.id() > than.id())
+                .max(java.util.Comparator.comparingInt(CaptureDefinition::id));
+    }
+
     /** The newest definition of each table, as install last wrote it. */
     static Map<TableId, CaptureDefinition> latest(Connection c) throws SQLException {
         Map<TableId, CaptureDefinition> latest = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.understudy.trigger;
 
+import io.understudy.catalog.PostgresLeaderCatalog;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.DatabaseKind;
 import io.understudy.config.TableFilter;
@@ -44,12 +45,12 @@ final class PostgresLeader implements LeaderDialect {
 
     @Override
     public List<TableId> tableIds(Connection c, TableFilter filter) throws SQLException {
-        return PostgresTables.tableIds(c, filter);
+        return PostgresLeaderCatalog.tableIds(c, filter);
     }
 
     @Override
     public TableDef table(Connection c, TableId id) throws SQLException {
-        return PostgresTables.table(c, id);
+        return PostgresLeaderCatalog.table(c, id);
     }
 
     @Override
@@ -69,10 +70,14 @@ final class PostgresLeader implements LeaderDialect {
         Map<String, String> triggers = new LinkedHashMap<>();
         String row = TRIGGER_PREFIX + "row_" + d.id();
         String truncate = TRIGGER_PREFIX + "truncate_" + d.id();
+        // ENABLE ALWAYS: a session with session_replication_role = replica (another replication tool, pg_restore)
+        // still writes the leader's data, and capture must see it
         triggers.put(row, "CREATE TRIGGER " + q(row) + " AFTER INSERT OR UPDATE OR DELETE ON " + target
-                + " FOR EACH ROW EXECUTE FUNCTION understudy.capture('" + d.id() + "')");
+                + " FOR EACH ROW EXECUTE FUNCTION understudy.capture('" + d.id() + "'); ALTER TABLE " + target
+                + " ENABLE ALWAYS TRIGGER " + q(row));
         triggers.put(truncate, "CREATE TRIGGER " + q(truncate) + " AFTER TRUNCATE ON " + target
-                + " FOR EACH STATEMENT EXECUTE FUNCTION understudy.capture('" + d.id() + "')");
+                + " FOR EACH STATEMENT EXECUTE FUNCTION understudy.capture('" + d.id() + "'); ALTER TABLE " + target
+                + " ENABLE ALWAYS TRIGGER " + q(truncate));
         return triggers;
     }
 

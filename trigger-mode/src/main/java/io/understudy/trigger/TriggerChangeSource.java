@@ -120,7 +120,7 @@ public final class TriggerChangeSource implements ChangeSource {
             for (Tick tick : ticks) {
                 try {
                     deliver(c, tick, handler, definitions);
-                } catch (NewDefinition e) {
+                } catch (Reload e) {
                     // `triggers install` ran meanwhile (a table added or changed): learn its definitions, read again
                     definitions.load(c);
                     deliver(c, tick, handler, definitions);
@@ -177,11 +177,34 @@ public final class TriggerChangeSource implements ChangeSource {
     }
 
     private RowChange change(ChangeRow row, Tick tick, Definitions definitions, Connection c) {
-        CaptureDefinition d = definitions.get(row.captureId()).orElseThrow(() -> new NewDefinition(row, tick));
+        CaptureDefinition d = definitions.get(row.captureId()).orElseThrow(() -> new Reload("change " + row.id()
+                + " in tick " + tick.id() + " on leader " + session.describe() + " names capture definition "
+                + row.captureId() + ", which understudy.capture_table lacks; run `understudy triggers install` again", null));
         if (!filter.includes(d.tableId())) {
             return null;
         }
         try {
+            return change(row, d);
+        } catch (ImageDecoder.ImageException | IllegalArgumentException e) {
+            // PostgreSQL images follow the table, not the definition: after DDL and a new install, the newer
+            // definition of the same table reads rows written before the install that already had the new columns
+            Optional<CaptureDefinition> newer = definitions.newer(d);
+            if (newer.isPresent()) {
+                try {
+                    return change(row, newer.get());
+                } catch (ImageDecoder.ImageException | IllegalArgumentException ignored) {
+                    // report the first failure
+                }
+            }
+            throw new Reload("change " + row.id() + " of " + d.tableId() + " in tick " + tick.id()
+                    + " on leader " + session.describe() + " cannot be read: " + e.getMessage()
+                    + "; exclude the table or fix the value on the leader, then copy the table again"
+                    + " (understudy snapshot --table " + d.tableId() + ")", e);
+        }
+    }
+
+    private RowChange change(ChangeRow row, CaptureDefinition d) {
+        {
             ImageDecoder images = session.dialect().decoder();
             return switch (row.op()) {
                 case 'I' -> new RowChange(d.tableId(), Op.INSERT, null, images.decode(d, row.after()), d.keyColumns());
@@ -191,20 +214,16 @@ public final class TriggerChangeSource implements ChangeSource {
                 case 'T' -> RowChange.truncate(d.tableId());
                 default -> throw new ImageDecoder.ImageException("unknown operation '" + row.op() + "'");
             };
-        } catch (ImageDecoder.ImageException | IllegalArgumentException e) {
-            throw new ReplicationException("change " + row.id() + " of " + d.tableId() + " in tick " + tick.id()
-                    + " on leader " + session.describe() + " cannot be read: " + e.getMessage()
-                    + "; exclude the table or fix the value on the leader, then copy the table again"
-                    + " (understudy snapshot --table " + d.tableId() + ")", e);
         }
     }
 
-    /** A change names a capture definition this source has not loaded (yet). */
-    private final class NewDefinition extends ReplicationException {
-        NewDefinition(ChangeRow row, Tick tick) {
-            super("change " + row.id() + " in tick " + tick.id() + " on leader " + session.describe() + " names capture"
-                    + " definition " + row.captureId() + ", which understudy.capture_table lacks; run `understudy"
-                    + " triggers install` again");
+    /**
+     * A change this source cannot read with the capture definitions it has loaded: the batch is read once more after
+     * loading them again (an install may have added one meanwhile); thrown again, it stops the follower.
+     */
+    private static final class Reload extends ReplicationException {
+        Reload(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
