@@ -1,5 +1,6 @@
 package io.understudy.catalog;
 
+import io.understudy.config.DatabaseKind;
 import io.understudy.config.TableFilter;
 import io.understudy.model.TableId;
 import java.sql.Connection;
@@ -31,6 +32,21 @@ public final class LeaderCatalog {
             "bigint", "decimal", "float", "double", "bit", "year");
 
     private LeaderCatalog() {
+    }
+
+    /** Like {@link #tables(Connection, TableFilter)} for a leader of {@code kind} (PostgreSQL: {@link PostgresLeaderCatalog}). */
+    public static List<TableDef> tables(Connection leader, DatabaseKind kind, TableFilter filter) {
+        return kind == DatabaseKind.POSTGRESQL ? PostgresLeaderCatalog.tables(leader, filter) : tables(leader, filter);
+    }
+
+    /** Like {@link #tableIds(Connection, TableFilter)} for a leader of {@code kind}. */
+    public static List<TableId> tableIds(Connection leader, DatabaseKind kind, TableFilter filter) {
+        return kind == DatabaseKind.POSTGRESQL ? PostgresLeaderCatalog.tableIds(leader, filter) : tableIds(leader, filter);
+    }
+
+    /** Like {@link #table(Connection, TableId)} for a leader of {@code kind}. */
+    public static TableDef table(Connection leader, DatabaseKind kind, TableId id) {
+        return kind == DatabaseKind.POSTGRESQL ? PostgresLeaderCatalog.table(leader, id) : table(leader, id);
     }
 
     /** The leader's base tables that {@code filter} includes, ordered by schema and name, with full definitions. */

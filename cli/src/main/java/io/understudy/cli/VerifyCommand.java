@@ -179,7 +179,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     private List<TableDef> tables(Connection leader, UnderstudyConfig cfg) {
-        List<TableId> captured = LeaderCatalog.tableIds(leader, cfg.capture().filter());
+        List<TableId> captured = LeaderCatalog.tableIds(leader, cfg.leader().kind(), cfg.capture().filter());
         List<TableId> ids = captured;
         if (table != null) {
             TableId wanted = captured.stream().filter(id -> id.toString().equals(table)).findFirst()
@@ -187,7 +187,7 @@ public final class VerifyCommand implements Callable<Integer> {
                             + "' is not a captured leader table; write SCHEMA.TABLE, one of " + captured));
             ids = List.of(wanted);
         }
-        return ids.stream().map(id -> LeaderCatalog.table(leader, id)).toList();
+        return ids.stream().map(id -> LeaderCatalog.table(leader, cfg.leader().kind(), id)).toList();
     }
 
     private VerifyOptions options() {

@@ -44,7 +44,7 @@ public final class DemoComparison {
         DatabaseKind kind = DatabaseKind.valueOf(follower.kind().toUpperCase(java.util.Locale.ROOT));
         List<TableResult> results = new ArrayList<>();
         try (Connection l = leader.connect(null); Connection f = follower.connect(null)) {
-            for (TableDef t : LeaderCatalog.tables(l, filter)) {
+            for (TableDef t : LeaderCatalog.tables(l, leaderKind, filter)) {
                 var a = TableChecksum.of(l, leaderKind, t.id(), t.primaryKey(), t.columnNames());
                 var b = TableChecksum.of(f, kind, t.id(), t.primaryKey(), t.columnNames());
                 results.add(new TableResult(t.id().table(), a.rows(), b.rows(), a.equals(b)));

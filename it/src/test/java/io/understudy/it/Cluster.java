@@ -44,10 +44,27 @@ final class Cluster implements AutoCloseable {
         this.leader = leader;
         postgres = Servers.postgres();
         mariadb = Servers.mariadb();
+        if ("postgresql".equals(leader.kind())) {
+            // trigger mode's documented privileges: create schema understudy, and membership of the tables' owner role
+            leader.execute(null,
+                    "CREATE ROLE app_owner NOLOGIN",
+                    "CREATE ROLE understudy LOGIN PASSWORD '" + LEADER_PASSWORD + "'",
+                    "GRANT CREATE ON DATABASE " + leaderDatabase() + " TO understudy",
+                    "GRANT app_owner TO understudy");
+            return;
+        }
         String binlogPrivilege = "mysql".equals(leader.kind()) ? "REPLICATION CLIENT" : "BINLOG MONITOR";
         leader.execute(null,
                 "CREATE USER 'understudy'@'%' IDENTIFIED BY '" + LEADER_PASSWORD + "'",
                 "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, " + binlogPrivilege + " ON *.* TO 'understudy'@'%'");
+    }
+
+    private String leaderDatabase() {
+        String url = leader.jdbcUrl(null);
+        String path = url.substring(url.indexOf("//") + 2);
+        path = path.substring(path.indexOf('/') + 1);
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
     }
 
     List<DatabaseServer> followers() {

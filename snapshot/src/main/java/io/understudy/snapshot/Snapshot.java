@@ -7,7 +7,6 @@ import io.understudy.catalog.BulkLoadDdl;
 import io.understudy.catalog.DeferredIndex;
 import io.understudy.catalog.FollowerSchema;
 import io.understudy.catalog.LeaderCatalog;
-import io.understudy.catalog.PostgresLeaderCatalog;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.CaptureMode;
 import io.understudy.config.DatabaseKind;
@@ -90,9 +89,7 @@ public final class Snapshot {
         List<String> ddl;
         List<String> foreignKeys;
         try (Connection l = connect(leader, "leader")) {
-            tables = selected(leader.kind() == DatabaseKind.POSTGRESQL
-                    ? PostgresLeaderCatalog.tables(l, config.capture().filter())
-                    : LeaderCatalog.tables(l, config.capture().filter()));
+            tables = selected(LeaderCatalog.tables(l, leader.kind(), config.capture().filter()));
             requireKeys(tables);
             estimates = estimates(l, leader.kind());
             load = SchemaStep.tableDdl(l, tables, kind);

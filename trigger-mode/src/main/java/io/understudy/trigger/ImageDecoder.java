@@ -18,8 +18,18 @@ interface ImageDecoder {
      */
     Row decode(CaptureDefinition definition, String image);
 
+    /**
+     * An image with columns its capture definition does not have: the leader table changed after install (PostgreSQL
+     * images follow the table). Resolved by the next install, so the reader retries instead of stopping for good.
+     */
+    final class UnknownColumnsException extends ImageException {
+        UnknownColumnsException(String message) {
+            super(message);
+        }
+    }
+
     /** A row image that cannot be decoded. The caller adds where (table, change id, tick) and what to do. */
-    final class ImageException extends RuntimeException {
+    class ImageException extends RuntimeException {
         ImageException(String message) {
             super(message);
         }

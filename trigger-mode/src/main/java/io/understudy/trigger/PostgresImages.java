@@ -79,10 +79,10 @@ final class PostgresImages implements ImageDecoder {
                 .toList();
     }
 
-    /** {@code SELECT row_to_json(i) FROM "schema"."table" AS i}: the table's rows as the capture function writes them. */
+    /** {@code SELECT row_to_json(i.*) FROM "schema"."table" AS i} (i.* even when the table has a column i): the table's rows as the capture function writes them. */
     static String imageSelect(TableDef table) {
         requirePostgres(table);
-        return "SELECT row_to_json(i) FROM " + quote(table.id().schema()) + "." + quote(table.id().table()) + " AS i";
+        return "SELECT row_to_json(i.*) FROM " + quote(table.id().schema()) + "." + quote(table.id().table()) + " AS i";
     }
 
     @Override
@@ -98,7 +98,7 @@ final class PostgresImages implements ImageDecoder {
             }
         }
         if (!members.isEmpty()) {
-            throw new ImageException("the image has column(s) " + members.keySet() + " that capture definition "
+            throw new UnknownColumnsException("the image has column(s) " + members.keySet() + " that capture definition "
                     + definition.id() + " of table " + definition.tableId() + " does not have: the leader table changed"
                     + " after its capture triggers were installed; install them again for the table's new definition");
         }

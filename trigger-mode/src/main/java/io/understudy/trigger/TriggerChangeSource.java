@@ -123,7 +123,14 @@ public final class TriggerChangeSource implements ChangeSource {
                 } catch (Reload e) {
                     // `triggers install` ran meanwhile (a table added or changed): learn its definitions, read again
                     definitions.load(c);
-                    deliver(c, tick, handler, definitions);
+                    try {
+                        deliver(c, tick, handler, definitions);
+                    } catch (Reload again) {
+                        if (again.getCause() instanceof RetriableException r) {
+                            throw new RetriableException(again.getMessage(), r.getCause());
+                        }
+                        throw again;
+                    }
                 }
                 position = tick.id();
             }
@@ -195,6 +202,11 @@ public final class TriggerChangeSource implements ChangeSource {
                 } catch (ImageDecoder.ImageException | IllegalArgumentException ignored) {
                     // report the first failure
                 }
+            }
+            if (e instanceof ImageDecoder.UnknownColumnsException) {
+                throw new Reload("change " + row.id() + " of " + d.tableId() + " in tick " + tick.id() + " on leader "
+                        + session.describe() + ": " + e.getMessage() + " (`understudy triggers install`); retrying until then",
+                        new RetriableException(e.getMessage(), e));
             }
             throw new Reload("change " + row.id() + " of " + d.tableId() + " in tick " + tick.id()
                     + " on leader " + session.describe() + " cannot be read: " + e.getMessage()

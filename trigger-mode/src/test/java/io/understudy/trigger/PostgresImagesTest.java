@@ -37,13 +37,13 @@ class PostgresImagesTest {
             + " dt date, ts timestamp, tz timestamptz, tm time, j json, jb jsonb, u uuid, m %s.mood, bt bit(3)";
 
     private static DatabaseServer server;
-    private static PostgresLeader leader;
+    private static PostgresTestLeader leader;
     private final PostgresImages images = new PostgresImages();
 
     @BeforeAll
     static void start() {
         server = Servers.postgres();
-        leader = PostgresLeader.install(server, null);
+        leader = PostgresTestLeader.install(server, null);
     }
 
     @AfterAll
@@ -109,7 +109,7 @@ class PostgresImagesTest {
                 + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'ok', B'001')";
         leader.execute("INSERT INTO sess.t" + values.formatted(1));
         leader.writeOddly("INSERT INTO sess.t" + values.formatted(2));
-        List<PostgresLeader.Change> changes = leader.changes(2);
+        List<PostgresTestLeader.Change> changes = leader.changes(2);
         assertThat(changes.get(1).after()).isEqualTo(changes.get(0).after().replace("\"id\":1,", "\"id\":2,"));
         assertThat(changes.get(0).after()).contains("\"d\":0.30000000000000004", "\"by\":\"\\\\x01\"",
                 "\"tz\":\"2024-01-31T01:02:03.5+00:00\"", "\"ts\":\"2024-01-31T01:02:03.5\"", "\"dt\":\"2024-01-31\"");
@@ -124,8 +124,8 @@ class PostgresImagesTest {
         leader.writeOddly("INSERT INTO upd.t (id, t) VALUES (1, 'a')", "UPDATE upd.t SET t = 'b', id = 2",
                 "DELETE FROM upd.t");
         CaptureDefinition def = leader.definition(3, "upd", "t");
-        List<PostgresLeader.Change> changes = leader.changes(3);
-        assertThat(changes).extracting(PostgresLeader.Change::op).containsExactly("I", "U", "D");
+        List<PostgresTestLeader.Change> changes = leader.changes(3);
+        assertThat(changes).extracting(PostgresTestLeader.Change::op).containsExactly("I", "U", "D");
         assertThat(images.decode(def, changes.get(1).before()).get("t")).isEqualTo("a");
         assertThat(images.decode(def, changes.get(1).after()).asMap()).containsEntry("id", 2L).containsEntry("t", "b");
         assertThat(images.decode(def, changes.get(2).before()).get("id")).isEqualTo(2L);
@@ -138,7 +138,7 @@ class PostgresImagesTest {
                 "INSERT INTO bad.t (id, dt) VALUES (3, 'infinity')", "INSERT INTO bad.t (id, ts) VALUES (4, '-infinity')",
                 "INSERT INTO bad.t (id, tz) VALUES (5, 'infinity')");
         CaptureDefinition def = leader.definition(4, "bad", "t");
-        List<PostgresLeader.Change> changes = leader.changes(4);
+        List<PostgresTestLeader.Change> changes = leader.changes(4);
         List<String> column = List.of("n", "n", "dt", "ts", "tz");
         List<String> value = List.of("NaN", "-Infinity", "infinity", "-infinity", "infinity");
         for (int i = 0; i < changes.size(); i++) {
@@ -224,7 +224,7 @@ class PostgresImagesTest {
         leader.execute("ALTER TABLE ddl.t ADD COLUMN extra text", "INSERT INTO ddl.t VALUES (1, 2, 'x')",
                 "ALTER TABLE ddl.t DROP COLUMN extra", "ALTER TABLE ddl.t ALTER COLUMN v TYPE text",
                 "INSERT INTO ddl.t VALUES (2, 'two')", "ALTER TABLE ddl.t DROP COLUMN v", "INSERT INTO ddl.t VALUES (3)");
-        List<PostgresLeader.Change> changes = leader.changes(8);
+        List<PostgresTestLeader.Change> changes = leader.changes(8);
         assertThatThrownBy(() -> images.decode(before, changes.get(0).after()))
                 .isInstanceOf(ImageDecoder.ImageException.class).hasMessageContaining("[extra]")
                 .hasMessageContaining("capture definition 8 of table ddl.t");

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class PostgresLeaderValuesTest {
     private static DatabaseServer pg;
     private static DatabaseServer maria;
-    private static PostgresLeader leader;
+    private static PostgresTestLeader leader;
     private final PostgresImages images = new PostgresImages();
 
     /** One follower database and the applier writing to it. */
@@ -63,7 +63,7 @@ class PostgresLeaderValuesTest {
         pg = Servers.postgres();
         maria = Servers.mariadb();
         pg.execute(null, "CREATE DATABASE leader");
-        leader = PostgresLeader.install(pg, "leader");
+        leader = PostgresTestLeader.install(pg, "leader");
     }
 
     @AfterAll
@@ -238,9 +238,9 @@ class PostgresLeaderValuesTest {
         }
     }
 
-    private List<RowChange> rowChanges(CaptureDefinition def, List<PostgresLeader.Change> changes) {
+    private List<RowChange> rowChanges(CaptureDefinition def, List<PostgresTestLeader.Change> changes) {
         List<RowChange> out = new ArrayList<>();
-        for (PostgresLeader.Change c : changes) {
+        for (PostgresTestLeader.Change c : changes) {
             Op op = switch (c.op()) {
                 case "I" -> Op.INSERT;
                 case "U" -> Op.UPDATE;

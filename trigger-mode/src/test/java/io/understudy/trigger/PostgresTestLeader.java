@@ -19,7 +19,7 @@ import java.util.List;
  * A PostgreSQL leader with the real capture function of the leader migration, for tests: tables get the capture
  * trigger, writes go through a session with settings unlike the function's, and the change rows are read back.
  */
-final class PostgresLeader {
+final class PostgresTestLeader {
     /**
      * The settings of a writer session that would change every value's text if the capture function did not fix
      * its own. The JDBC driver refuses a session DateStyle other than ISO, so writes run inside a function that
@@ -35,15 +35,15 @@ final class PostgresLeader {
     private final DatabaseServer server;
     private final String database;
 
-    private PostgresLeader(DatabaseServer server, String database) {
+    private PostgresTestLeader(DatabaseServer server, String database) {
         this.server = server;
         this.database = database;
     }
 
     /** Creates schema {@code understudy} with the V1 leader migration in {@code database} (null: the default one). */
-    static PostgresLeader install(DatabaseServer server, String database) {
+    static PostgresTestLeader install(DatabaseServer server, String database) {
         String v1;
-        try (InputStream in = PostgresLeader.class.getResourceAsStream(
+        try (InputStream in = PostgresTestLeader.class.getResourceAsStream(
                 "/db/understudy-leader/postgresql/V1__capture_tables.sql")) {
             v1 = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -54,7 +54,7 @@ final class PostgresLeader {
                         + " AS $$ BEGIN EXECUTE statement; END $$",
                 "CREATE FUNCTION understudy_test.oddly_text(query text) RETURNS text LANGUAGE plpgsql " + ODD_SETTINGS
                         + " AS $$ DECLARE result text; BEGIN EXECUTE query INTO result; RETURN result; END $$");
-        return new PostgresLeader(server, database);
+        return new PostgresTestLeader(server, database);
     }
 
     Connection connect() throws SQLException {
