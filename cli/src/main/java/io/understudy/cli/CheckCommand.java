@@ -1,6 +1,5 @@
 package io.understudy.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.understudy.config.CaptureMode;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
@@ -56,7 +55,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
+            out.println(JsonOutput.of(results));
         } else {
             TextTable table = new TextTable("SCOPE", "CHECK", "RESULT", "DETAIL / WHAT TO DO");
             for (Result r : results) {

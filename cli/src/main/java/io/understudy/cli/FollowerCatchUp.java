@@ -52,7 +52,7 @@ final class FollowerCatchUp {
         }
         Position target;
         try (ChangeSource source = trigger()
-                ? new TriggerChangeSource("understudy-verify", config.leader(), config.capture(), Clock.systemUTC())
+                ? new TriggerChangeSource("understudy-verify", config.leader(), config.capture())
                 : new BinlogChangeSource("understudy-verify", config.leader(), config.capture(), Clock.systemUTC())) {
             target = source.currentPosition();
         }

@@ -1,8 +1,5 @@
 package io.understudy.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.understudy.config.CaptureMode;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
@@ -65,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
         Position leader;
         boolean trigger = cfg.capture().mode() == CaptureMode.TRIGGER;
         if (trigger) {
-            try (TriggerChangeSource source = new TriggerChangeSource("understudy-status", cfg.leader(), cfg.capture(), Clock.systemUTC())) {
+            try (TriggerChangeSource source = new TriggerChangeSource("understudy-status", cfg.leader(), cfg.capture())) {
                 leader = source.lastTick();
             }
         } else {
@@ -85,9 +82,7 @@ final class StatusCommand implements Callable<Integer> {
     private void print(Status status) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .writerWithDefaultPrettyPrinter().writeValueAsString(status));
+            out.println(JsonOutput.of(status));
         } else {
             out.println("leader position: " + status.leaderPosition());
             boolean ticks = status.leaderPosition().startsWith("tick");

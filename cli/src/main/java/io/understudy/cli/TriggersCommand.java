@@ -1,8 +1,5 @@
 package io.understudy.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.understudy.config.CaptureMode;
 import io.understudy.config.ConfigException;
 import io.understudy.config.UnderstudyConfig;
@@ -125,9 +122,7 @@ final class TriggersCommand {
             TriggerInstaller.Status status = new TriggerInstaller(cfg.leader(), cfg.capture()).status();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                        .writerWithDefaultPrettyPrinter().writeValueAsString(status));
+                out.println(JsonOutput.of(status));
             } else {
                 out.println("leader: " + status.leader() + "; schema understudy version " + status.schemaVersion()
                         + (status.pendingMigrations() > 0 ? " (" + status.pendingMigrations() + " migration(s) pending: run install)" : ""));

@@ -1,6 +1,5 @@
 package io.understudy.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.understudy.catalog.ChunkedVerifier;
 import io.understudy.catalog.LeaderCatalog;
 import io.understudy.catalog.RowDiff;
@@ -216,7 +215,7 @@ public final class VerifyCommand implements Callable<Integer> {
     private void print(Report report) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            out.println(JsonOutput.of(report));
             out.flush();
             return;
         }

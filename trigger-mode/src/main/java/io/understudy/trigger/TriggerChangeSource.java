@@ -1,7 +1,6 @@
 package io.understudy.trigger;
 
 import io.understudy.config.CaptureConfig;
-import io.understudy.config.DatabaseKind;
 import io.understudy.config.Endpoint;
 import io.understudy.config.TableFilter;
 import io.understudy.model.ChangeSource;
@@ -9,20 +8,16 @@ import io.understudy.model.Op;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RetriableException;
-import io.understudy.model.Row;
 import io.understudy.model.RowChange;
 import io.understudy.model.TickPosition;
 import io.understudy.model.Transaction;
 import io.understudy.model.TransactionHandler;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Trigger-mode capture: reads the leader's change table tick by tick and hands each batch to the handler as one
@@ -37,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * One {@code run} per instance. {@link #close()} is thread-safe.
  */
 public final class TriggerChangeSource implements ChangeSource {
-    private static final Logger LOG = LoggerFactory.getLogger(TriggerChangeSource.class);
     /** How long an idle source waits before it looks again. */
     static final Duration POLL = Duration.ofMillis(50);
     /** Ticks are at least this far apart, so a busy leader's batches are not one transaction each. */
@@ -50,17 +44,15 @@ public final class TriggerChangeSource implements ChangeSource {
     private final String consumer;
     private final LeaderLink session;
     private final TableFilter filter;
-    private final Clock clock;
     private volatile boolean closed;
 
     /**
      * @param consumer the follower's name, under which its applied tick is recorded on the leader
      */
-    public TriggerChangeSource(String consumer, Endpoint leader, CaptureConfig capture, Clock clock) {
+    public TriggerChangeSource(String consumer, Endpoint leader, CaptureConfig capture) {
         this.consumer = consumer;
         this.session = new LeaderLink(leader);
         this.filter = capture.filter();
-        this.clock = clock;
     }
 
     /** Decodes a stored position ({@link TickPosition#encode()}). */
@@ -248,9 +240,5 @@ public final class TriggerChangeSource implements ChangeSource {
     public void close() {
         closed = true;
         session.abort();
-    }
-
-    DatabaseKind leaderKind() {
-        return session.dialect().kind();
     }
 }

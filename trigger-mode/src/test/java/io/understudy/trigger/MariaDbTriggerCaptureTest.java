@@ -23,6 +23,11 @@ class MariaDbTriggerCaptureTest extends TriggerCaptureContract {
     }
 
     @Override
+    String unsupportedType() {
+        return "INET6";
+    }
+
+    @Override
     DatabaseServer leader() {
         return server;
     }

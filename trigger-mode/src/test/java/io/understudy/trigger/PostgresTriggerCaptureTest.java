@@ -48,6 +48,11 @@ class PostgresTriggerCaptureTest extends TriggerCaptureContract {
     }
 
     @Override
+    String unsupportedType() {
+        return "interval";
+    }
+
+    @Override
     DatabaseServer leader() {
         return server;
     }

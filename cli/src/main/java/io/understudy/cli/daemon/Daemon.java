@@ -67,7 +67,7 @@ public final class Daemon implements AutoCloseable {
     /** Binlog mode: a binlog reader per follower; trigger mode: a change-table reader registered under its name. */
     private Supplier<ChangeSource> sources(FollowerConfig follower, int index) {
         if (config.capture().mode() == CaptureMode.TRIGGER) {
-            return () -> new TriggerChangeSource(follower.name(), config.leader(), config.capture(), clock);
+            return () -> new TriggerChangeSource(follower.name(), config.leader(), config.capture());
         }
         CaptureConfig capture = withServerId(config.capture(), index);
         return () -> new BinlogChangeSource("understudy-" + follower.name(), config.leader(), capture,
