@@ -105,6 +105,8 @@ class PostgresLeaderIT {
             }
         }
         Path status = dir.resolve("status.log");
+        assertThat(DaemonProcess.runToEnd(status, env, "check", "--config", config.toString()))
+                .as("check:\n%s", Files.readString(status)).isZero();
         assertThat(DaemonProcess.runToEnd(status, env, "triggers", "status", "--config", config.toString()))
                 .as("triggers status:\n%s", Files.readString(status)).isZero();
         assertThat(Files.readString(status)).contains("pgl.items").contains("current");

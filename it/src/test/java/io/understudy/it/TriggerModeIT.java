@@ -109,6 +109,8 @@ class TriggerModeIT extends ClusterTest {
                 .isLessThan(writtenMeanwhile.get() * 3 / 4);
 
         Path status = dir.resolve("status.log");
+        assertThat(DaemonProcess.runToEnd(status, env, "check", "--config", config.toString()))
+                .as("check:\n%s", Files.readString(status)).isZero();
         assertThat(DaemonProcess.runToEnd(status, env, "triggers", "status", "--config", config.toString())).isZero();
         assertThat(DaemonProcess.runToEnd(status, env, "status", "--config", config.toString())).isZero();
         assertThat(Files.readString(status)).contains("sakila.film_text").contains("current")
