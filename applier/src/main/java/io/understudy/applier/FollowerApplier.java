@@ -71,6 +71,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     private long transactions;
     private long rows;
     private volatile ApplierStatus status;
+    private volatile Position durable;
     private final int applyThreads;
     private ParallelApply parallel;
 
@@ -147,10 +148,17 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
 
     /** Counts a committed group of leader transactions (from any thread). */
     private synchronized void record(ApplyLanes.Committed c) {
+        durable = c.last().position();
         transactions += c.transactions();
         rows += c.rows();
         status = new ApplierStatus(where.name(), c.last().id(), c.last().position().describe(), c.last().commitTime(),
                 c.appliedAt(), transactions, rows);
+    }
+
+    /** The position of the last commit this applier made (also by its parallel lanes); empty before the first. */
+    @Override
+    public Optional<Position> durable() {
+        return Optional.ofNullable(durable);
     }
 
     /** The encoded position stored on the follower ({@link Position#encode()}), empty if none yet. */
@@ -273,6 +281,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         catalog.clear(); // table definitions changed
         synchronized (this) {
             transactions++;
+            durable = change.position();
             status = new ApplierStatus(where.name(), change.id(), change.position().describe(), change.commitTime(),
                     appliedAt, transactions, rows);
         }

@@ -1,5 +1,6 @@
 package io.understudy.applier;
 
+import io.understudy.model.Position;
 import io.understudy.model.RowChange;
 import io.understudy.model.SchemaChange;
 import io.understudy.model.TableId;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The applier's handler with several apply threads ({@code apply-threads > 1}): gathers consecutive complete
@@ -86,6 +88,12 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
     @Override
     public void endOfBatch() throws InterruptedException {
         submitGroup();
+    }
+
+    /** Every commit, by the lanes or the serial applier, goes through the serial applier's record. */
+    @Override
+    public Optional<Position> durable() {
+        return serial.durable();
     }
 
     @Override

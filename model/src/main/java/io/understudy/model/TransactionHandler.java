@@ -1,6 +1,7 @@
 package io.understudy.model;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Receives leader transactions in leader commit order, streamed so that a transaction of any size
@@ -38,6 +39,16 @@ public interface TransactionHandler {
      * the next one. Called between transactions only. The default does nothing.
      */
     default void endOfBatch() throws InterruptedException {
+    }
+
+    /**
+     * The position of the last transaction this handler has made durable (committed on the follower together with
+     * its position), or empty when it cannot tell. A handler may commit later than {@link #endOfBatch()} returns (the
+     * applier's parallel lanes commit in the background), so a source that releases leader-side data once it is
+     * applied (trigger mode's purge) must go by this, never by what it delivered. Thread-safe. Default: empty.
+     */
+    default Optional<Position> durable() {
+        return Optional.empty();
     }
 
     /**

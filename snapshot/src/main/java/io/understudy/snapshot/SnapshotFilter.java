@@ -194,6 +194,11 @@ public final class SnapshotFilter implements TransactionHandler {
     }
 
     @Override
+    public java.util.Optional<Position> durable() {
+        return next.durable();
+    }
+
+    @Override
     public void endOfBatch() throws InterruptedException {
         next.endOfBatch();
     }

@@ -1,22 +1,27 @@
 package io.understudy.trigger;
 
 import io.understudy.model.ReplicationException;
+import io.understudy.model.TickPosition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader's {@code understudy.tick} and {@code understudy.consumer} tables as a source uses them: the ticks after
- * a position, each follower's applied tick (a lower bound: it is written after the follower committed), and the
- * purge up to the smallest of them. Stateless apart from the dialect; thread-safe.
+ * The leader's {@code understudy.tick}, {@code understudy.consumer} and {@code understudy.installation} tables as a
+ * source uses them: the ticks after a position, each follower's applied tick (a lower bound: it is written after the
+ * follower committed it), and the purge up to the smallest of them, which first raises the installation's
+ * {@code purged_through} watermark, so a follower behind it is refused even while a purge is half done. Stateless
+ * apart from the dialect; thread-safe.
  */
 final class Consumers {
     private static final Logger LOG = LoggerFactory.getLogger(Consumers.class);
@@ -27,27 +32,54 @@ final class Consumers {
         this.dialect = dialect;
     }
 
+    /** The id of the trigger installation on the leader. */
+    static String installation(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM understudy.installation");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("the leader's understudy.installation table is empty; run `understudy triggers install`", "HY000");
+            }
+            return rs.getString(1);
+        }
+    }
+
     /**
-     * Records {@code name} at {@code tick} and checks that the leader still has every change after it. Runs under
+     * Records {@code name} at {@code at} after checking that the leader still has every change after it. Runs under
      * the purge lock, so a purge cannot pass the tick between the check and the registration.
      *
-     * @throws ReplicationException when the changes after {@code tick} were purged or the tick lies ahead of the
-     *                              leader's (the triggers were reinstalled, or this is another leader)
+     * @throws ReplicationException when the tick belongs to another installation, lies ahead of the leader's
+     *                              newest, or the changes after it were purged
      */
-    void register(Connection c, String name, long tick) throws SQLException {
-        if (!dialect.purgeLock(c, Duration.ofSeconds(30))) {
-            throw new SQLException("the leader's purge lock stayed taken for 30 s", "HY000");
-        }
+    void register(Connection c, String name, TickPosition at) throws SQLException {
+        lock(c);
         try {
-            long[] range = tickRange(c);
-            if (tick < range[0] || tick > range[1]) {
-                throw new ReplicationException("follower '" + name + "' resumes after tick " + tick + " but the leader"
-                        + " holds ticks " + range[0] + ".." + range[1] + (tick > range[1]
-                        ? ": its changes were reinstalled (`understudy triggers uninstall`/`install`) or this is another leader"
-                        : ": the changes it has not applied were purged (was it forgotten with `understudy triggers forget`?)")
-                        + "; copy the follower again with `understudy snapshot`");
+            String installation;
+            long purgedThrough;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, purged_through FROM understudy.installation");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                installation = rs.getString(1);
+                purgedThrough = rs.getLong(2);
             }
-            record(c, name, tick);
+            long newest = newestTick(c);
+            String copyAgain = "; copy the follower again with `understudy snapshot`";
+            if (!at.installation().equals(installation)) {
+                throw new ReplicationException("follower '" + name + "' resumes after " + at.describe() + " of trigger"
+                        + " installation " + at.installation() + ", but the leader's installation is " + installation
+                        + " (the triggers were uninstalled and installed again, or this is another leader)" + copyAgain);
+            }
+            if (at.tick() > newest) {
+                throw new ReplicationException("follower '" + name + "' resumes after " + at.describe() + " but the"
+                        + " leader's newest tick is " + newest + " (was the leader restored from a backup?)" + copyAgain);
+            }
+            if (at.tick() < purgedThrough) {
+                throw new ReplicationException("follower '" + name + "' resumes after " + at.describe() + " but the leader"
+                        + " purged the changes through tick " + purgedThrough + " (was it forgotten with `understudy"
+                        + " triggers forget`, or its database restored from a backup?)" + copyAgain);
+            }
+            if (!update(c, name, at.tick())) {
+                insert(c, name, at.tick());
+            }
         } finally {
             dialect.purgeUnlock(c);
         }
@@ -55,14 +87,12 @@ final class Consumers {
 
     /** Registers {@code name} at {@code tick} unless it is registered already (under the purge lock). */
     void registerIfAbsent(Connection c, String name, long tick) throws SQLException {
-        if (!dialect.purgeLock(c, Duration.ofSeconds(30))) {
-            throw new SQLException("the leader's purge lock stayed taken for 30 s", "HY000");
-        }
+        lock(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT tick FROM understudy.consumer WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    record(c, name, tick);
+                    insert(c, name, tick);
                 }
             }
         } finally {
@@ -70,28 +100,48 @@ final class Consumers {
         }
     }
 
-    private static long[] tickRange(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(id), MAX(id) FROM understudy.tick");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
+    private void lock(Connection c) throws SQLException {
+        if (!dialect.purgeLock(c, Duration.ofSeconds(30))) {
+            throw new SQLException("the leader's purge lock stayed taken for 30 s", "HY000");
         }
     }
 
-    /** Sets {@code name}'s applied tick (inserting the consumer when new). */
+    static long newestTick(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM understudy.tick");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Moves a running follower's applied tick forward.
+     *
+     * @throws ReplicationException when the follower is no longer registered: it was forgotten while it ran, and the
+     *                              purge may have removed changes it needs
+     */
     void record(Connection c, String name, long tick) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("UPDATE understudy.consumer SET tick = ?,"
-                + " updated = CURRENT_TIMESTAMP(6) WHERE name = ?")) {
-            update.setLong(1, tick);
-            update.setString(2, name);
-            if (update.executeUpdate() == 0) {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO understudy.consumer (name, tick, updated)"
-                        + " VALUES (?, ?, CURRENT_TIMESTAMP(6))")) {
-                    insert.setString(1, name);
-                    insert.setLong(2, tick);
-                    insert.executeUpdate();
-                }
-            }
+        if (!update(c, name, tick)) {
+            throw new ReplicationException("follower '" + name + "' was forgotten on the leader (`understudy triggers"
+                    + " forget`) while it ran, so the purge no longer kept its changes; copy it again with `understudy snapshot`");
+        }
+    }
+
+    private static boolean update(Connection c, String name, long tick) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE understudy.consumer SET tick = ?, updated = CURRENT_TIMESTAMP(6)"
+                + " WHERE name = ?")) {
+            ps.setLong(1, tick);
+            ps.setString(2, name);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static void insert(Connection c, String name, long tick) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO understudy.consumer (name, tick, updated)"
+                + " VALUES (?, ?, CURRENT_TIMESTAMP(6))")) {
+            ps.setString(1, name);
+            ps.setLong(2, tick);
+            ps.executeUpdate();
         }
     }
 
@@ -109,15 +159,18 @@ final class Consumers {
         return ticks;
     }
 
-    /** A leader timestamp column (MariaDB/MySQL sessions run in UTC) as an instant. */
+    /** A leader timestamp column (MariaDB/MySQL: DATETIME in UTC) as an instant. */
     static Instant instant(LeaderDialect dialect, ResultSet rs, int column) throws SQLException {
         if (dialect.kind().isMySqlFamily()) {
-            return rs.getObject(column, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+            return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
         }
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
-    /** Deletes what every registered consumer has applied, for at most about {@code budget}. */
+    /**
+     * Deletes what every registered consumer has applied, for at most about {@code budget}: raises the purge
+     * watermark to the smallest consumer tick first (committed before anything is deleted), then deletes.
+     */
     void purge(Connection c, Duration budget) throws SQLException {
         if (!dialect.purgeLock(c, Duration.ZERO)) {
             return;
@@ -131,6 +184,12 @@ final class Consumers {
                 if (rs.wasNull()) {
                     return;
                 }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE understudy.installation SET purged_through = ?"
+                    + " WHERE purged_through < ?")) {
+                ps.setLong(1, min);
+                ps.setLong(2, min);
+                ps.executeUpdate();
             }
             long deleted = dialect.purge(c, min, budget);
             if (deleted > 0) {

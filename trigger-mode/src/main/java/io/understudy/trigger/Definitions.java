@@ -28,6 +28,7 @@ final class Definitions {
     }
 
     private final Map<Integer, CaptureDefinition> byId = new HashMap<>();
+    private int loadedMax;
 
     static String toJson(CaptureDefinition d) {
         try {
@@ -53,7 +54,17 @@ final class Definitions {
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 byId.put(rs.getInt(1), fromJson(rs.getInt(1), rs.getString(2)));
+                loadedMax = Math.max(loadedMax, rs.getInt(1));
             }
+        }
+    }
+
+    /** Whether install stored definitions since the last {@link #load}. */
+    boolean stale(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM understudy.capture_table");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1) > loadedMax;
         }
     }
 

@@ -21,9 +21,6 @@ interface LeaderDialect {
     /** The schema (MariaDB/MySQL: database) that holds Understudy's objects on the leader. */
     String SCHEMA = "understudy";
 
-    /** Prefix of every trigger Understudy creates; nothing else on the leader may use it. */
-    String TRIGGER_PREFIX = "understudy_";
-
     DatabaseKind kind();
 
     /** Flyway location of the versioned leader migrations (V1: change table, ticks, consumers). */
@@ -37,6 +34,18 @@ interface LeaderDialect {
 
     /** Why columns of {@code table} cannot be captured exactly; empty when all can. */
     List<String> unsupported(TableDef table);
+
+    /**
+     * Why {@code table} cannot be captured correctly for reasons the catalog record does not show (a storage engine
+     * without transactions, a deferrable key), one message each; empty when it can.
+     */
+    List<String> refusals(Connection c, TableDef table) throws SQLException;
+
+    /** Why this leader server cannot run trigger capture correctly (configuration, privileges); empty when it can. */
+    List<String> serverRefusals(Connection c) throws SQLException;
+
+    /** Session settings for install, so that a busy table makes it fail fast instead of stalling the application. */
+    List<String> installSession();
 
     ImageDecoder decoder();
 

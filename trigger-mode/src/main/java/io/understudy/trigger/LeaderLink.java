@@ -52,6 +52,8 @@ final class LeaderLink {
                 s.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
             } else {
                 s.execute("SET TIME ZONE 'UTC'");
+                // ticks take their snapshot after the advisory lock: each statement needs a fresh snapshot
+                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
             }
         } catch (SQLException e) {
             closeQuietly(c);

@@ -29,6 +29,8 @@ import java.util.zip.CRC32;
  */
 final class MySqlLeader implements LeaderDialect {
     private static final String TICKER_LOCK = "understudy.ticker";
+    /** Prefix of every trigger Understudy creates; nothing else on the leader may use it. */
+    private static final String TRIGGER_PREFIX = "understudy_";
     private static final int PURGE_CHUNK = 1000;
 
     private final DatabaseKind kind;
@@ -61,6 +63,60 @@ final class MySqlLeader implements LeaderDialect {
     @Override
     public List<String> unsupported(TableDef table) {
         return MySqlImages.unsupported(table);
+    }
+
+    /** Only InnoDB rolls a table's rows back with the change rows and shows them in consistent snapshots. */
+    @Override
+    public List<String> refusals(Connection c, TableDef table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = ?")) {
+            ps.setString(1, table.id().schema());
+            ps.setString(2, table.id().table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && !"InnoDB".equalsIgnoreCase(rs.getString(1))) {
+                    return List.of("table " + table.id() + " uses the " + rs.getString(1) + " engine, which has no"
+                            + " transactions: a write that rolls back stays in the table while its captured change"
+                            + " disappears; convert it (ALTER TABLE ... ENGINE=InnoDB) or exclude it");
+                }
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Multi-primary clusters (Galera) hand out connection ids per node, so lanes of different nodes mix; a statement
+     * binlog makes READ COMMITTED sessions (the purge) fail; prepared XA transactions must be visible to the ticker.
+     */
+    @Override
+    public List<String> serverRefusals(Connection c) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@log_bin, @@binlog_format")) {
+            rs.next();
+            if (rs.getBoolean(1) && "STATEMENT".equalsIgnoreCase(rs.getString(2))) {
+                problems.add("the leader writes a binlog with binlog_format=STATEMENT, under which InnoDB refuses the"
+                        + " READ COMMITTED writes trigger capture makes; set binlog_format=ROW or MIXED");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SHOW VARIABLES LIKE 'wsrep_on'"); ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && (rs.getString(2).equals("1") || rs.getString(2).equalsIgnoreCase("ON"))) {
+                problems.add("the leader is a Galera cluster node (wsrep_on=ON): sessions on other nodes have the same"
+                        + " connection ids and commit independently, which trigger capture cannot order; capture from an"
+                        + " asynchronous replica of the cluster, or use binlog mode");
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
+            rs.next(); // only the right to look matters here
+        } catch (SQLException e) {
+            problems.add("the user may not run XA RECOVER (" + e.getMessage() + "): trigger capture must see prepared"
+                    + " XA transactions to keep their changes; MySQL: GRANT XA_RECOVER_ADMIN ON *.* TO the user");
+        }
+        return problems;
+    }
+
+    @Override
+    public List<String> installSession() {
+        return List.of("SET SESSION lock_wait_timeout = 10");
     }
 
     @Override
@@ -117,6 +173,13 @@ final class MySqlLeader implements LeaderDialect {
         return "DROP TRIGGER IF EXISTS " + q(t.table().schema()) + "." + q(t.name());
     }
 
+    /**
+     * Takes the lane maxima in a consistent snapshot, ends it, and writes the tick in a transaction of its own (at
+     * READ COMMITTED, so a lane row the purge deleted meanwhile is simply inserted again), all under the ticker lock.
+     * While a prepared XA transaction exists no tick is taken: its session may have gone on (MySQL's
+     * xa_detach_on_prepare) or its connection id be reused (after a restart), and a tick past its lane would skip its
+     * rows when it commits. It is checked before and after the snapshot.
+     */
     @Override
     public OptionalLong tick(Connection c, boolean force, Duration minInterval) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -124,19 +187,70 @@ final class MySqlLeader implements LeaderDialect {
                 return OptionalLong.empty();
             }
             try {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                OptionalLong tick = tickInSnapshot(c, s, force, minInterval);
-                s.execute(tick.isPresent() ? "COMMIT" : "ROLLBACK");
-                return tick;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(s);
-                throw e;
-            } finally {
-                try (ResultSet rs = s.executeQuery("SELECT RELEASE_LOCK('" + TICKER_LOCK + "')")) {
-                    rs.next();
+                if (!force && youngerThan(s, minInterval)) {
+                    return OptionalLong.empty();
                 }
+                if (xaPrepared(s, force)) {
+                    return OptionalLong.empty();
+                }
+                Map<Long, Long> maxima = snapshotMaxima(s);
+                if (xaPrepared(s, force)) {
+                    return OptionalLong.empty();
+                }
+                return write(s, maxima, force);
+            } finally {
+                unlock(s);
             }
+        }
+    }
+
+    private static boolean youngerThan(Statement s, Duration minInterval) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(created), NOW(6)) FROM " + q(SCHEMA) + ".tick")) {
+            rs.next();
+            return rs.getLong(1) < minInterval.toNanos() / 1000;
+        }
+    }
+
+    /** Whether a prepared XA transaction exists; a forced tick cannot wait, so it fails (retried by the caller). */
+    private static boolean xaPrepared(Statement s, boolean force) throws SQLException {
+        boolean prepared;
+        try (ResultSet rs = s.executeQuery("XA RECOVER")) {
+            prepared = rs.next();
+        }
+        if (prepared && force) {
+            throw new SQLException("a prepared XA transaction is pending on the leader (XA RECOVER); ticks wait until it"
+                    + " is committed or rolled back", "HY000");
+        }
+        return prepared;
+    }
+
+    private static Map<Long, Long> snapshotMaxima(Statement s) throws SQLException {
+        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+        try {
+            return maxima(s);
+        } finally {
+            s.execute("COMMIT");
+        }
+    }
+
+    private static OptionalLong write(Statement s, Map<Long, Long> maxima, boolean force) throws SQLException {
+        s.execute("START TRANSACTION");
+        try {
+            OptionalLong tick = record(s, maxima, force);
+            s.execute(tick.isPresent() ? "COMMIT" : "ROLLBACK");
+            return tick;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(s);
+            throw e;
+        }
+    }
+
+    private static void unlock(Statement s) {
+        try (ResultSet rs = s.executeQuery("SELECT RELEASE_LOCK('" + TICKER_LOCK + "')")) {
+            rs.next();
+        } catch (SQLException ignored) {
+            // a broken connection: the server released the lock with it, and the original failure is what counts
         }
     }
 
@@ -151,17 +265,6 @@ final class MySqlLeader implements LeaderDialect {
             throw new SQLException("another Understudy process held the leader's tick lock for 30 s", "HY000");
         }
         return false;
-    }
-
-    /** Inside the consistent snapshot: the lanes whose committed prefix grew since the last tick become the new tick. */
-    private OptionalLong tickInSnapshot(Connection c, Statement s, boolean force, Duration minInterval) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(created), NOW(6)) FROM " + q(SCHEMA) + ".tick")) {
-            rs.next();
-            if (!force && rs.getLong(1) < minInterval.toNanos() / 1000) {
-                return OptionalLong.empty();
-            }
-        }
-        return record(s, maxima(s), force);
     }
 
     /** The highest committed change id of every lane, as {@code s}'s transaction sees them. */
@@ -228,9 +331,11 @@ final class MySqlLeader implements LeaderDialect {
         try (Statement t = ticker.createStatement(); Statement s = copy.createStatement()) {
             lock(t, true);
             try {
+                xaPrepared(t, true);
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                 s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
                 Map<Long, Long> maxima = maxima(s);
+                xaPrepared(t, true);
                 t.execute("START TRANSACTION");
                 try {
                     long tick = record(t, maxima, true).orElseThrow();
@@ -241,9 +346,7 @@ final class MySqlLeader implements LeaderDialect {
                     throw e;
                 }
             } finally {
-                try (ResultSet rs = t.executeQuery("SELECT RELEASE_LOCK('" + TICKER_LOCK + "')")) {
-                    rs.next();
-                }
+                unlock(t);
             }
         }
     }
@@ -326,7 +429,7 @@ final class MySqlLeader implements LeaderDialect {
     @Override
     public List<String> dropObjects() {
         List<String> statements = new ArrayList<>();
-        for (String table : List.of("change_log", "tick_lane", "tick", "lane", "consumer", "capture_table")) {
+        for (String table : List.of("change_log", "tick_lane", "tick", "lane", "consumer", "capture_table", "installation")) {
             statements.add("DROP TABLE IF EXISTS " + q(SCHEMA) + "." + q(table));
         }
         return statements;

@@ -29,6 +29,12 @@ final class PostgresLeader implements LeaderDialect {
     /** pg_advisory_xact_lock key of the ticker (in the leader database). */
     private static final long TICKER_LOCK = 0x756e64657273_74L;
     private static final long PURGE_LOCK = TICKER_LOCK + 1;
+    /**
+     * Prefix of every trigger Understudy creates. PostgreSQL fires a table's AFTER ROW triggers in name order, and
+     * the capture trigger must come first: an application trigger that updates the same row records that update in
+     * the change table, and it must follow the change that caused it. "0" sorts before letters and "_".
+     */
+    static final String TRIGGER_PREFIX = "0understudy_";
     private static final int PURGE_CHUNK = 1000;
 
     private final PostgresImages images = new PostgresImages();
@@ -56,6 +62,38 @@ final class PostgresLeader implements LeaderDialect {
     @Override
     public List<String> unsupported(TableDef table) {
         return PostgresImages.unsupported(table);
+    }
+
+    /**
+     * A deferrable key is checked at commit, not when a row is written, so two transactions can hold the same key
+     * value at once (and one statement can swap keys), and the change order no longer orders the key's versions.
+     */
+    @Override
+    public List<String> refusals(Connection c, TableDef table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT conname FROM pg_constraint WHERE conrelid ="
+                + " (quote_ident(?) || '.' || quote_ident(?))::regclass AND contype IN ('p', 'u') AND condeferrable")) {
+            ps.setString(1, table.id().schema());
+            ps.setString(2, table.id().table());
+            List<String> problems = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    problems.add("table " + table.id() + " has the DEFERRABLE key " + rs.getString(1) + ": checked only at"
+                            + " commit, it lets two transactions (or one statement) hold a key value at once, which trigger"
+                            + " capture cannot order; make it NOT DEFERRABLE or exclude the table");
+                }
+            }
+            return problems;
+        }
+    }
+
+    @Override
+    public List<String> serverRefusals(Connection c) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> installSession() {
+        return List.of("SET lock_timeout = '10s'");
     }
 
     @Override
@@ -86,7 +124,7 @@ final class PostgresLeader implements LeaderDialect {
         List<InstalledTrigger> found = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, cl.relname, t.tgname, pg_get_triggerdef(t.oid)"
                 + " FROM pg_trigger t JOIN pg_class cl ON cl.oid = t.tgrelid JOIN pg_namespace n ON n.oid = cl.relnamespace"
-                + " WHERE NOT t.tgisinternal AND t.tgname LIKE 'understudy\\_%' ORDER BY 1, 2, 3");
+                + " WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgname LIKE '0understudy\\_%' ORDER BY 1, 2, 3");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 found.add(new InstalledTrigger(new TableId(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4)));
@@ -289,7 +327,7 @@ final class PostgresLeader implements LeaderDialect {
     @Override
     public List<String> dropObjects() {
         List<String> statements = new ArrayList<>();
-        for (String table : List.of("change_log", "tick", "consumer", "capture_table")) {
+        for (String table : List.of("change_log", "tick", "consumer", "capture_table", "installation")) {
             statements.add("DROP TABLE IF EXISTS understudy." + q(table));
         }
         statements.add("DROP FUNCTION IF EXISTS understudy.capture()");

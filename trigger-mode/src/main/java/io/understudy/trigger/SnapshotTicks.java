@@ -21,7 +21,8 @@ public final class SnapshotTicks {
     public static TickPosition begin(Endpoint leader, Connection copy) throws SQLException {
         LeaderLink link = new LeaderLink(leader);
         try (Connection ticker = link.open()) {
-            return new TickPosition(link.dialect().tickForSnapshot(ticker, copy));
+            String installation = Consumers.installation(ticker);
+            return new TickPosition(link.dialect().tickForSnapshot(ticker, copy), installation);
         } finally {
             link.closed();
         }
@@ -33,11 +34,8 @@ public final class SnapshotTicks {
      */
     public static void register(Endpoint leader, String follower) throws SQLException {
         LeaderLink link = new LeaderLink(leader);
-        try (Connection c = link.open(); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT MAX(id) FROM understudy.tick")) {
-            rs.next();
-            long newest = rs.getLong(1);
-            new Consumers(link.dialect()).registerIfAbsent(c, follower, newest);
+        try (Connection c = link.open()) {
+            new Consumers(link.dialect()).registerIfAbsent(c, follower, Consumers.newestTick(c));
         } finally {
             link.closed();
         }

@@ -24,25 +24,29 @@ import java.util.Optional;
  * transaction, in tick order. Batch n holds every leader transaction that committed between ticks n-1 and n, each
  * one whole, their row changes in the leader's write order; its position is tick n, so the follower stores it with
  * the batch and resumes exactly after it (docs/trigger-mode.md argues order, gaps and exactly-once). While it runs,
- * the source also takes ticks when something committed, records its follower's applied tick on the leader
- * ({@code understudy.consumer}) once the handler made it durable, and purges change rows every consumer has.
+ * the source also takes ticks when something committed, records on the leader ({@code understudy.consumer}) the
+ * tick its follower has durably applied ({@link TransactionHandler#durable()}), purges change rows every consumer
+ * has, and checks that the captured tables still match their triggers.
  *
  * <p>{@link #run} blocks until {@link #close()} (returns normally), interruption, or a failure: leader problems
- * are {@link RetriableException}s, undecodable changes and purged positions {@link ReplicationException}s.
- * One {@code run} per instance. {@link #close()} is thread-safe.
+ * and changes that need a restart from the stored position are {@link RetriableException}s; undecodable changes,
+ * purged or foreign positions {@link ReplicationException}s. One {@code run} per instance. {@link #close()} is
+ * thread-safe.
  */
 public final class TriggerChangeSource implements ChangeSource {
     /** How long an idle source waits before it looks again. */
     static final Duration POLL = Duration.ofMillis(50);
-    /** Ticks are at least this far apart, so a busy leader's batches are not one transaction each. */
+    /** Ticks are at least this far apart (more when a tick itself is slow), so a batch is not one transaction each. */
     static final Duration TICK_INTERVAL = Duration.ofMillis(50);
     private static final Duration CONSUMER_EVERY = Duration.ofSeconds(1);
     private static final Duration PURGE_EVERY = Duration.ofSeconds(2);
     private static final Duration PURGE_BUDGET = Duration.ofMillis(300);
+    private static final Duration COVERAGE_EVERY = Duration.ofSeconds(30);
     private static final int CHUNK = 1000;
 
     private final String consumer;
     private final LeaderLink session;
+    private final CaptureConfig capture;
     private final TableFilter filter;
     private volatile boolean closed;
 
@@ -52,6 +56,7 @@ public final class TriggerChangeSource implements ChangeSource {
     public TriggerChangeSource(String consumer, Endpoint leader, CaptureConfig capture) {
         this.consumer = consumer;
         this.session = new LeaderLink(leader);
+        this.capture = capture;
         this.filter = capture.filter();
     }
 
@@ -64,7 +69,8 @@ public final class TriggerChangeSource implements ChangeSource {
     @Override
     public Position currentPosition() {
         try (Connection c = session.open()) {
-            return new TickPosition(session.dialect().tick(c, true, Duration.ZERO).orElseThrow());
+            String installation = Consumers.installation(c);
+            return new TickPosition(session.dialect().tick(c, true, Duration.ZERO).orElseThrow(), installation);
         } catch (SQLException e) {
             throw session.failure("taking a tick", e);
         }
@@ -75,7 +81,7 @@ public final class TriggerChangeSource implements ChangeSource {
         try (Connection c = session.open(); var s = c.createStatement();
              var rs = s.executeQuery("SELECT MAX(id) FROM understudy.tick")) {
             rs.next();
-            return new TickPosition(rs.getLong(1));
+            return new TickPosition(rs.getLong(1), Consumers.installation(c));
         } catch (SQLException e) {
             throw session.failure("reading the last tick", e);
         }
@@ -84,8 +90,8 @@ public final class TriggerChangeSource implements ChangeSource {
     @Override
     public void run(Optional<Position> resumeAfter, TransactionHandler handler) throws InterruptedException {
         try (Connection c = session.open()) {
-            long position = resumeAfter.isPresent() ? ((TickPosition) resumeAfter.get()).tick()
-                    : session.dialect().tick(c, true, Duration.ZERO).orElseThrow();
+            TickPosition position = resumeAfter.isPresent() ? (TickPosition) resumeAfter.get()
+                    : new TickPosition(session.dialect().tick(c, true, Duration.ZERO).orElseThrow(), Consumers.installation(c));
             new Consumers(session.dialect()).register(c, consumer, position);
             stream(c, position, handler);
         } catch (SQLException e) {
@@ -97,65 +103,79 @@ public final class TriggerChangeSource implements ChangeSource {
         }
     }
 
-    private void stream(Connection c, long start, TransactionHandler handler) throws SQLException, InterruptedException {
+    private void stream(Connection c, TickPosition start, TransactionHandler handler) throws SQLException, InterruptedException {
         LeaderDialect dialect = session.dialect();
         Consumers consumers = new Consumers(dialect);
         Definitions definitions = new Definitions();
         definitions.load(c);
-        long position = start;
-        long recorded = start;
+        Coverage coverage = new Coverage(dialect, capture, session.describe());
+        long position = start.tick();
+        long recorded = start.tick();
         long lastRecord = System.nanoTime();
         long lastPurge = System.nanoTime();
+        long lastCoverage = 0;
+        Duration tickInterval = TICK_INTERVAL;
         while (!closed) {
-            dialect.tick(c, false, TICK_INTERVAL);
+            long tickStarted = System.nanoTime();
+            dialect.tick(c, false, tickInterval);
+            // a tick that scans many uncommitted change rows (a long transaction) is slow: tick less often meanwhile
+            Duration slow = Duration.ofNanos(System.nanoTime() - tickStarted).multipliedBy(5);
+            tickInterval = slow.compareTo(TICK_INTERVAL) > 0 ? slow : TICK_INTERVAL;
+            if (definitions.stale(c)) {
+                definitions.load(c); // `triggers install` added or changed a table: know its definition before its rows
+            }
             List<Tick> ticks = consumers.ticksAfter(c, position, 100);
+            if (!ticks.isEmpty() && ticks.get(0).id() != position + 1) {
+                throw new ReplicationException("follower '" + consumer + "' is at tick " + position + " but the leader's"
+                        + " next tick is " + ticks.get(0).id() + ": the changes between were purged (the follower was"
+                        + " forgotten with `understudy triggers forget` while it ran?); copy it again with `understudy snapshot`");
+            }
             for (Tick tick : ticks) {
-                try {
-                    deliver(c, tick, handler, definitions);
-                } catch (Reload e) {
-                    // `triggers install` ran meanwhile (a table added or changed): learn its definitions, read again
-                    definitions.load(c);
-                    try {
-                        deliver(c, tick, handler, definitions);
-                    } catch (Reload again) {
-                        if (again.getCause() instanceof RetriableException r) {
-                            throw new RetriableException(again.getMessage(), r.getCause());
-                        }
-                        throw again;
-                    }
-                }
+                deliver(c, tick, start, handler, definitions);
                 position = tick.id();
             }
             if (!ticks.isEmpty()) {
                 handler.endOfBatch();
             }
-            if (position != recorded && elapsed(lastRecord, CONSUMER_EVERY)) {
-                consumers.record(c, consumer, position);
-                recorded = position;
+            long durable = durableTick(handler, start);
+            if (durable > recorded && elapsed(lastRecord, CONSUMER_EVERY)) {
+                consumers.record(c, consumer, durable);
+                recorded = durable;
                 lastRecord = System.nanoTime();
             }
             if (elapsed(lastPurge, PURGE_EVERY)) {
                 consumers.purge(c, PURGE_BUDGET);
                 lastPurge = System.nanoTime();
             }
+            if (elapsed(lastCoverage, COVERAGE_EVERY)) {
+                coverage.check(c);
+                lastCoverage = System.nanoTime();
+            }
             if (ticks.isEmpty()) {
                 Thread.sleep(POLL.toMillis());
             }
         }
-        if (position != recorded) {
-            consumers.record(c, consumer, position);
+        long durable = durableTick(handler, start);
+        if (durable > recorded) {
+            consumers.record(c, consumer, durable);
         }
     }
 
-    private void deliver(Connection c, Tick tick, TransactionHandler handler, Definitions definitions)
+    /** The last tick the handler has committed on the follower; the start when it cannot tell or has none yet. */
+    private static long durableTick(TransactionHandler handler, TickPosition start) {
+        return handler.durable().filter(p -> p instanceof TickPosition t && t.installation().equals(start.installation()))
+                .map(p -> ((TickPosition) p).tick()).orElse(start.tick());
+    }
+
+    private void deliver(Connection c, Tick tick, TickPosition start, TransactionHandler handler, Definitions definitions)
             throws SQLException, InterruptedException {
         String id = "tick " + tick.id();
         List<RowChange> buffer = new ArrayList<>();
         long[] count = {0};
-        handler.begin(id, new TickPosition(tick.id() - 1));
+        handler.begin(id, start.at(tick.id() - 1));
         try {
             session.dialect().readBatch(c, tick.id(), row -> {
-                RowChange change = change(row, tick, definitions, c);
+                RowChange change = change(row, tick, definitions);
                 if (change != null) {
                     buffer.add(change);
                     count[0]++;
@@ -168,16 +188,18 @@ public final class TriggerChangeSource implements ChangeSource {
             if (!buffer.isEmpty()) {
                 handler.changes(List.copyOf(buffer));
             }
-            handler.commit(new Transaction(id, new TickPosition(tick.id()), tick.created(), count[0]));
+            handler.commit(new Transaction(id, start.at(tick.id()), tick.created(), count[0]));
         } catch (SQLException | InterruptedException | RuntimeException e) {
+            // the handler discards every uncommitted transaction it holds, also earlier folded ones: resume from the
+            // follower's stored position, never from here
             handler.abort();
             throw e;
         }
     }
 
-    private RowChange change(ChangeRow row, Tick tick, Definitions definitions, Connection c) {
-        CaptureDefinition d = definitions.get(row.captureId()).orElseThrow(() -> new Reload("change " + row.id()
-                + " in tick " + tick.id() + " on leader " + session.describe() + " names capture definition "
+    private RowChange change(ChangeRow row, Tick tick, Definitions definitions) {
+        CaptureDefinition d = definitions.get(row.captureId()).orElseThrow(() -> new RetriableException("change "
+                + row.id() + " in tick " + tick.id() + " on leader " + session.describe() + " names capture definition "
                 + row.captureId() + ", which understudy.capture_table lacks; run `understudy triggers install` again", null));
         if (!filter.includes(d.tableId())) {
             return null;
@@ -195,40 +217,28 @@ public final class TriggerChangeSource implements ChangeSource {
                     // report the first failure
                 }
             }
+            String where = "change " + row.id() + " of " + d.tableId() + " in tick " + tick.id() + " on leader "
+                    + session.describe();
             if (e instanceof ImageDecoder.UnknownColumnsException) {
-                throw new Reload("change " + row.id() + " of " + d.tableId() + " in tick " + tick.id() + " on leader "
-                        + session.describe() + ": " + e.getMessage() + " (`understudy triggers install`); retrying until then",
-                        new RetriableException(e.getMessage(), e));
+                throw new RetriableException(where + ": " + e.getMessage() + " (`understudy triggers install`);"
+                        + " retrying until then", e);
             }
-            throw new Reload("change " + row.id() + " of " + d.tableId() + " in tick " + tick.id()
-                    + " on leader " + session.describe() + " cannot be read: " + e.getMessage()
-                    + "; exclude the table or fix the value on the leader, then copy the table again"
-                    + " (understudy snapshot --table " + d.tableId() + ")", e);
+            throw new ReplicationException(where + " cannot be read: " + e.getMessage() + "; exclude the table or fix"
+                    + " the value on the leader, then copy the table again (understudy snapshot --table " + d.tableId()
+                    + ")", e);
         }
     }
 
     private RowChange change(ChangeRow row, CaptureDefinition d) {
-        {
-            ImageDecoder images = session.dialect().decoder();
-            return switch (row.op()) {
-                case 'I' -> new RowChange(d.tableId(), Op.INSERT, null, images.decode(d, row.after()), d.keyColumns());
-                case 'U' -> new RowChange(d.tableId(), Op.UPDATE, images.decode(d, row.before()),
-                        images.decode(d, row.after()), d.keyColumns());
-                case 'D' -> new RowChange(d.tableId(), Op.DELETE, images.decode(d, row.before()), null, d.keyColumns());
-                case 'T' -> RowChange.truncate(d.tableId());
-                default -> throw new ImageDecoder.ImageException("unknown operation '" + row.op() + "'");
-            };
-        }
-    }
-
-    /**
-     * A change this source cannot read with the capture definitions it has loaded: the batch is read once more after
-     * loading them again (an install may have added one meanwhile); thrown again, it stops the follower.
-     */
-    private static final class Reload extends ReplicationException {
-        Reload(String message, Throwable cause) {
-            super(message, cause);
-        }
+        ImageDecoder images = session.dialect().decoder();
+        return switch (row.op()) {
+            case 'I' -> new RowChange(d.tableId(), Op.INSERT, null, images.decode(d, row.after()), d.keyColumns());
+            case 'U' -> new RowChange(d.tableId(), Op.UPDATE, images.decode(d, row.before()),
+                    images.decode(d, row.after()), d.keyColumns());
+            case 'D' -> new RowChange(d.tableId(), Op.DELETE, images.decode(d, row.before()), null, d.keyColumns());
+            case 'T' -> RowChange.truncate(d.tableId());
+            default -> throw new ImageDecoder.ImageException("unknown operation '" + row.op() + "'");
+        };
     }
 
     private static boolean elapsed(long since, Duration d) {

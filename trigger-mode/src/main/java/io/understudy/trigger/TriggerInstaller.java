@@ -67,7 +67,12 @@ public final class TriggerInstaller {
         List<Target> targets;
         try (Connection c = link.open()) {
             requireVersion(c);
-            targets = targets(c, dryRun ? List.of() : triggerRight(c));
+            List<String> server = new ArrayList<>();
+            if (!dryRun) {
+                server.addAll(link.dialect().serverRefusals(c));
+                server.addAll(triggerRight(c));
+            }
+            targets = targets(c, server);
         } catch (SQLException e) {
             throw link.failure("reading the catalog", e);
         }
@@ -91,6 +96,11 @@ public final class TriggerInstaller {
     /** Puts right triggers dropped or created by hand since the captured tables last changed. */
     private List<String> repair(TriggerMigration triggers) {
         try (Connection c = link.open()) {
+            try (Statement s = c.createStatement()) {
+                for (String set : link.dialect().installSession()) {
+                    s.execute(set);
+                }
+            }
             boolean transactional = !link.dialect().kind().isMySqlFamily();
             c.setAutoCommit(!transactional);
             List<String> ran = triggers.apply(c);
@@ -162,6 +172,7 @@ public final class TriggerInstaller {
                 }
             }
             dialect.unsupported(table).forEach(p -> mine.add("table " + id + ": " + p));
+            mine.addAll(dialect.refusals(c, table));
             if (mine.isEmpty()) {
                 targets.add(new Target(table, key));
             } else {
@@ -360,6 +371,7 @@ public final class TriggerInstaller {
                 .table(HISTORY)
                 .locations(link.dialect().flywayLocation())
                 .javaMigrations(triggers)
+                .initSql(String.join(";\n", link.dialect().installSession()))
                 .load();
     }
 

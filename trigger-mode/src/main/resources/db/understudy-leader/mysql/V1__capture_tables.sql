@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS capture_table (
   table_schema VARCHAR(64) NOT NULL,
   table_name VARCHAR(64) NOT NULL,
   definition LONGTEXT NOT NULL,
-  created TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   KEY by_table (table_schema, table_name, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS change_log (
 -- Batch n = per lane the rows in (from_id, to_id], i.e. the transactions that committed between ticks n-1 and n.
 CREATE TABLE IF NOT EXISTS tick (
   id BIGINT NOT NULL PRIMARY KEY,
-  created TIMESTAMP(6) NOT NULL
+  created DATETIME(6) NOT NULL -- UTC (Understudy's sessions run in UTC); DATETIME outlives 2038
 ) ENGINE=InnoDB;
 
 CREATE TABLE IF NOT EXISTS tick_lane (
@@ -53,7 +53,16 @@ CREATE TABLE IF NOT EXISTS lane (
 CREATE TABLE IF NOT EXISTS consumer (
   name VARCHAR(64) NOT NULL PRIMARY KEY,
   tick BIGINT NOT NULL,
-  updated TIMESTAMP(6) NOT NULL
+  updated DATETIME(6) NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT IGNORE INTO tick (id, created) VALUES (0, CURRENT_TIMESTAMP(6));
+-- This installation: its id is part of every follower position (ticks restart at 0 after uninstall and install,
+-- and a position of another installation must not be taken for one of this), and the purge's watermark, written
+-- before the purge deletes anything, so a follower behind it is refused even while a purge is half done.
+CREATE TABLE IF NOT EXISTS installation (
+  id CHAR(36) NOT NULL PRIMARY KEY,
+  purged_through BIGINT NOT NULL
+) ENGINE=InnoDB;
+
+INSERT INTO installation (id, purged_through) SELECT UUID(), 0 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM installation);
+INSERT IGNORE INTO tick (id, created) VALUES (0, UTC_TIMESTAMP(6));

@@ -38,6 +38,15 @@ CREATE TABLE understudy.consumer (
   updated timestamptz NOT NULL
 );
 
+-- This installation: its id is part of every follower position (ticks restart at 0 after uninstall and install,
+-- and a position of another installation must not be taken for one of this), and the purge's watermark, written
+-- before the purge deletes anything, so a follower behind it is refused even while a purge is half done.
+CREATE TABLE understudy.installation (
+  id text PRIMARY KEY,
+  purged_through bigint NOT NULL
+);
+INSERT INTO understudy.installation (id, purged_through) VALUES (gen_random_uuid()::text, 0);
+
 INSERT INTO understudy.tick (id, snapshot, created) VALUES (0, pg_current_snapshot(), clock_timestamp());
 
 -- The one trigger function of every captured table; TG_ARGV[0] is the table's capture_table id. It runs as its

@@ -22,6 +22,15 @@ class MariaDbTriggerCaptureTest extends TriggerCaptureContract {
         server.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void aTableWithoutTransactionsIsRefused() throws Exception {
+        try (java.sql.Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + schema + ".plain (id INT PRIMARY KEY) ENGINE=MyISAM");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> installer().install(false))
+                .hasMessageContaining("table " + schema + ".plain uses the MyISAM engine, which has no transactions");
+    }
+
     @Override
     String unsupportedType() {
         return "INET6";

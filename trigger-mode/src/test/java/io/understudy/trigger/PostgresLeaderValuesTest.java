@@ -258,7 +258,7 @@ class PostgresLeaderValuesTest {
         String id = "tx" + tick;
         applier.begin(id);
         applier.changes(changes);
-        applier.commit(new Transaction(id, new TickPosition(tick), Instant.parse("2024-05-06T07:08:09Z"), changes.size()));
+        applier.commit(new Transaction(id, new TickPosition(tick, "test"), Instant.parse("2024-05-06T07:08:09Z"), changes.size()));
         applier.endOfBatch();
     }
 

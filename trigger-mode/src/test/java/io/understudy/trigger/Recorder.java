@@ -85,6 +85,15 @@ final class Recorder implements TransactionHandler {
         return new LinkedHashMap<>(rows);
     }
 
+    @Override
+    public java.util.Optional<Position> durable() {
+        return batches.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(batches.get(batches.size() - 1).position());
+    }
+
+    TickPosition lastPosition() {
+        return batches.get(batches.size() - 1).position();
+    }
+
     long lastTick() {
         return batches.isEmpty() ? -1 : batches.get(batches.size() - 1).position().tick();
     }

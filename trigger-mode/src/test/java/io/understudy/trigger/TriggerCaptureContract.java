@@ -293,16 +293,16 @@ abstract class TriggerCaptureContract {
         await().atMost(Duration.ofSeconds(60)).until(() -> sorted(first.snapshot()).equals(sorted(leaderRows())));
         sources.get(0).close();
         running.get(30, TimeUnit.SECONDS);
-        long stoppedAt = first.lastTick();
+        TickPosition stoppedAt = first.lastPosition();
         writeConcurrently(2, 40, 12);
 
         Recorder second = new Recorder();
         second.rows.putAll(first.snapshot());
-        run("f1", Optional.of(new TickPosition(stoppedAt)), second, failure);
+        run("f1", Optional.of(stoppedAt), second, failure);
         await().atMost(Duration.ofSeconds(60)).until(() -> failure.get() != null
                 || sorted(second.snapshot()).equals(sorted(leaderRows())));
         assertThat(failure.get()).isNull();
-        assertThat(second.batches.get(0).before().tick()).isEqualTo(stoppedAt);
+        assertThat(second.batches.get(0).before().tick()).isEqualTo(stoppedAt.tick());
         // the only consumer has everything: the purge empties the change table
         await().atMost(Duration.ofSeconds(30)).until(() -> count("change_log") == 0);
     }
@@ -339,14 +339,47 @@ abstract class TriggerCaptureContract {
         await().atMost(Duration.ofSeconds(60)).until(() -> sorted(recorder.snapshot()).equals(sorted(leaderRows())));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("change_log") == 0 && minTick() > 0);
         AtomicReference<Throwable> refused = new AtomicReference<>();
-        run("f2", Optional.of(new TickPosition(0)), new Recorder(), refused).get(30, TimeUnit.SECONDS);
-        assertThat(refused.get()).hasMessageContaining("follower 'f2' resumes after tick 0 but the leader holds ticks")
+        run("f2", Optional.of(new TickPosition(0, installation())), new Recorder(), refused).get(30, TimeUnit.SECONDS);
+        assertThat(refused.get()).hasMessageContaining("follower 'f2' resumes after tick 0 but the leader purged the changes through tick")
                 .hasMessageContaining("understudy snapshot");
+    }
+
+    @Test
+    void aPositionOfAnEarlierInstallationIsRefused() throws Exception {
+        installer().install(false);
+        TickPosition old = new TickPosition(0, installation());
+        installer().uninstall(false);
+        installer().install(false);
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        run("f1", Optional.of(old), new Recorder(), refused).get(30, TimeUnit.SECONDS);
+        assertThat(refused.get()).hasMessageContaining("of trigger installation " + old.installation())
+                .hasMessageContaining("the triggers were uninstalled and installed again");
+    }
+
+    @Test
+    void aForgottenFollowerThatStillRunsStops() throws Exception {
+        installer().install(false);
+        Recorder recorder = new Recorder();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Future<?> running = run("f1", Optional.empty(), recorder, failure);
+        awaitRegistered("f1", failure);
+        assertThat(installer().forget("f1")).isTrue();
+        writeConcurrently(1, 10, 21);
+        running.get(60, TimeUnit.SECONDS);
+        assertThat(failure.get()).hasMessageContaining("was forgotten on the leader");
     }
 
     void awaitRegistered(String follower, AtomicReference<Throwable> failure) {
         await().atMost(Duration.ofSeconds(30)).until(() -> failure.get() != null || consumerTick(follower) >= 0);
         assertThat(failure.get()).isNull();
+    }
+
+    String installation() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM understudy.installation")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     long consumerTick(String follower) throws SQLException {

@@ -77,6 +77,11 @@ final class ProgressTracker {
             public void endOfBatch() throws InterruptedException {
                 applier.endOfBatch();
             }
+
+            @Override
+            public java.util.Optional<io.understudy.model.Position> durable() {
+                return applier.durable();
+            }
         };
     }
 }
