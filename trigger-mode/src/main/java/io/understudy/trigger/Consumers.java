@@ -170,11 +170,14 @@ final class Consumers {
     /**
      * Deletes what every registered consumer has applied, for at most about {@code budget}: raises the purge
      * watermark to the smallest consumer tick first (committed before anything is deleted), then deletes.
+     *
+     * @return whether the budget ran out (more is probably left to delete)
      */
-    void purge(Connection c, Duration budget) throws SQLException {
+    boolean purge(Connection c, Duration budget) throws SQLException {
         if (!dialect.purgeLock(c, Duration.ZERO)) {
-            return;
+            return false;
         }
+        long started = System.nanoTime();
         try {
             long min;
             try (PreparedStatement ps = c.prepareStatement("SELECT MIN(tick) FROM understudy.consumer");
@@ -182,7 +185,7 @@ final class Consumers {
                 rs.next();
                 min = rs.getLong(1);
                 if (rs.wasNull()) {
-                    return;
+                    return false;
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE understudy.installation SET purged_through = ?"
@@ -195,6 +198,7 @@ final class Consumers {
             if (deleted > 0) {
                 LOG.debug("purged {} change rows up to tick {}", deleted, min);
             }
+            return System.nanoTime() - started >= budget.toNanos();
         } finally {
             dialect.purgeUnlock(c);
         }

@@ -31,7 +31,7 @@ final class MySqlLeader implements LeaderDialect {
     private static final String TICKER_LOCK = "understudy.ticker";
     /** Prefix of every trigger Understudy creates; nothing else on the leader may use it. */
     private static final String TRIGGER_PREFIX = "understudy_";
-    private static final int PURGE_CHUNK = 1000;
+    private static final int PURGE_CHUNK = 5000;
 
     private final DatabaseKind kind;
     private final MySqlImages images = new MySqlImages();

@@ -35,7 +35,7 @@ final class PostgresLeader implements LeaderDialect {
      * the change table, and it must follow the change that caused it. "0" sorts before letters and "_".
      */
     static final String TRIGGER_PREFIX = "0understudy_";
-    private static final int PURGE_CHUNK = 1000;
+    private static final int PURGE_CHUNK = 5000;
 
     private final PostgresImages images = new PostgresImages();
 

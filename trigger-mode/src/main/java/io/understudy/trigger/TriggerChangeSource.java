@@ -144,8 +144,8 @@ public final class TriggerChangeSource implements ChangeSource {
                 lastRecord = System.nanoTime();
             }
             if (elapsed(lastPurge, PURGE_EVERY)) {
-                consumers.purge(c, PURGE_BUDGET);
-                lastPurge = System.nanoTime();
+                // a purge that used its whole budget goes on in the next round, not 2 s later
+                lastPurge = consumers.purge(c, PURGE_BUDGET) ? 0 : System.nanoTime();
             }
             if (elapsed(lastCoverage, COVERAGE_EVERY)) {
                 coverage.check(c);
