@@ -41,7 +41,6 @@ final class PostgresImages implements ImageDecoder {
      * against the function's own settings.
      */
     static final List<String> SET_LOCAL = List.of("SET LOCAL extra_float_digits = 3", "SET LOCAL \"TimeZone\" = 'UTC'",
-            "SET LOCAL \"DateStyle\" = 'ISO, YMD'", "SET LOCAL \"IntervalStyle\" = 'postgres'",
             "SET LOCAL bytea_output = 'hex'");
 
     /**

@@ -52,14 +52,13 @@ INSERT INTO understudy.tick (id, snapshot, created) VALUES (0, pg_current_snapsh
 -- The one trigger function of every captured table; TG_ARGV[0] is the table's capture_table id. It runs as its
 -- owner (the installing user), so the application's roles need no privilege on schema understudy, and under fixed
 -- settings, so every value is written in one exact text form whatever the writing session set: floats with
--- enough digits to round-trip, times in UTC, ISO dates, bytea as hex.
+-- enough digits to round-trip, times in UTC, bytea as hex. (JSON renders dates and times in ISO 8601 whatever
+-- DateStyle says, and no captured type depends on IntervalStyle; every SET costs time on each captured write.)
 CREATE FUNCTION understudy.capture() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
   SET extra_float_digits = 3
   SET "TimeZone" = 'UTC'
-  SET "DateStyle" = 'ISO, YMD'
-  SET "IntervalStyle" = 'postgres'
   SET bytea_output = 'hex'
 AS $$
 BEGIN
