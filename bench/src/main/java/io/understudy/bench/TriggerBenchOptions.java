@@ -51,7 +51,7 @@ record TriggerBenchOptions(Duration window, int rounds, int threads, int bulkThr
     }
 
     static TriggerBenchOptions parse(String... args) {
-        long seconds = 20;
+        long seconds = 10;
         int rounds = 2;
         int threads = 4;
         int bulkThreads = 2;
@@ -62,9 +62,9 @@ record TriggerBenchOptions(Duration window, int rounds, int threads, int bulkThr
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if ("--quick".equals(a)) {
-                seconds = 5;
+                seconds = 3;
                 rounds = 1;
-                rows = 20_000;
+                rows = 10_000;
                 continue;
             }
             if (i + 1 >= args.length) {

@@ -123,7 +123,7 @@ final class TriggerResults {
     }
 
     void print(PrintStream out) {
-        String header = "%-18s %-10s %-4s %6s %9s %10s %7s %7s %12s %10s %8s %8s %11s  %s%n";
+        String header = "%-18s %-10s %-4s %6s %9s %10s %7s %7s %-17s %9s %7s %7s %10s  %s%n";
         out.printf(header, "SETUP", "ENGINE", "MIX", "ROUNDS", "TX/S", "ROWS/S", "P50_MS", "P99_MS", "xNO_TRIGGERS",
                 "CPU_MS/TX", "DAEMON%", "FOLLOW%", "LOAD_1MIN", "CHECK");
         for (Summary s : summaries()) {
@@ -132,7 +132,7 @@ final class TriggerResults {
             if (s.rounds() == 1 && !s.setup().equals(NONE)) {
                 ratio = String.format(Locale.ROOT, "%.2f", s.ratio());
             }
-            out.printf(Locale.ROOT, "%-18s %-10s %-4s %6d %,9.0f %,10.0f %7.2f %7.2f %12s %10.3f %8s %8s %11s  %s%n",
+            out.printf(Locale.ROOT, "%-18s %-10s %-4s %6d %,9.0f %,10.0f %7.2f %7.2f %-17s %9.3f %7s %7s %10s  %s%n",
                     s.setup(), s.engine(), s.mix(), s.rounds(), s.txPerSecond(), s.rowsPerSecond(), s.p50(), s.p99(), ratio,
                     s.leaderCpuMsPerTx(), percent(s, s.daemonPercent()), percent(s, s.followerPercent()),
                     String.format(Locale.ROOT, "%.1f-%.1f", s.loadMin(), s.loadMax()), s.check());

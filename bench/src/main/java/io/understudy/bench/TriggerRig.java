@@ -1,10 +1,6 @@
 package io.understudy.bench;
 
-import io.understudy.catalog.Checksum;
-import io.understudy.catalog.TableChecksum;
 import io.understudy.cli.Main;
-import io.understudy.config.DatabaseKind;
-import io.understudy.model.TableId;
 import io.understudy.servers.DatabaseServer;
 import io.understudy.servers.EmbeddedMariaDb;
 import io.understudy.servers.EmbeddedPostgres;
@@ -18,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One leader engine's test bed: an embedded leader and an empty embedded follower of the same engine. On the leader,
@@ -224,31 +219,7 @@ final class TriggerRig implements AutoCloseable {
      * @return "equal (N rows)" or what differs
      */
     String check(List<String> tables) throws Exception {
-        DatabaseKind leaderKind = kind(leader);
-        DatabaseKind followerKind = kind(follower);
-        long rows = 0;
-        List<String> different = new ArrayList<>();
-        try (Connection l = leader.connect(null); Connection f = follower.connect(null)) {
-            for (String table : tables) {
-                TableId id = new TableId(CAPTURED, table);
-                List<String> key = table.equals("marker") ? List.of("name") : List.of("id");
-                List<String> columns = table.equals("marker") ? List.of("name") : List.of("id", "k", "c", "pad");
-                Checksum a = TableChecksum.of(l, leaderKind, id, key, columns);
-                Checksum b = TableChecksum.of(f, followerKind, id, key, columns);
-                rows += a.rows();
-                if (!a.equals(b)) {
-                    different.add(table + " " + a.rows() + "/" + b.rows() + " rows");
-                    if (!table.equals("marker")) {
-                        RowDiffs.first(leader, follower, CAPTURED + "." + table).forEach(d -> System.out.println("  differs: " + d));
-                    }
-                }
-            }
-        }
-        return different.isEmpty() ? String.format(Locale.ROOT, "equal (%,d rows)", rows) : "DIFFERENT: " + String.join(", ", different);
-    }
-
-    private static DatabaseKind kind(DatabaseServer server) {
-        return DatabaseKind.valueOf(server.kind().toUpperCase(Locale.ROOT));
+        return TableComparison.compare(leader, follower, CAPTURED, tables);
     }
 
     /** CPU seconds used so far by the leader's processes. */

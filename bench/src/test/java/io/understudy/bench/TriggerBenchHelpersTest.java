@@ -19,11 +19,11 @@ class TriggerBenchHelpersTest {
     @Test
     void optionsDefaultQuickAndOverrides() {
         TriggerBenchOptions defaults = TriggerBenchOptions.parse();
-        assertThat(defaults.window()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(defaults.window()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.rounds()).isEqualTo(2);
         assertThat(defaults.engines()).containsExactly("mariadb", "postgresql");
         TriggerBenchOptions quick = TriggerBenchOptions.parse("--quick", "--engines", "postgresql", "--mixes", "bulk");
-        assertThat(quick.window()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(quick.window()).isEqualTo(Duration.ofSeconds(3));
         assertThat(quick.rounds()).isEqualTo(1);
         assertThat(quick.engines()).containsExactly("postgresql");
         assertThat(quick.mixes()).containsExactly("bulk");
