@@ -27,12 +27,30 @@ public final class EmbeddedPostgres implements DatabaseServer {
         }
     }
 
+    /**
+     * Where zonky unpacks the PostgreSQL binaries: once per JVM, shared by every server it starts (it caches the
+     * location), so it must outlive each server; removed when the JVM exits.
+     */
+    private static final class Binaries {
+        static final Path DIRECTORY = create();
+
+        private static Path create() {
+            try {
+                Path dir = Files.createTempDirectory("understudy-pg-binaries-");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Cleanup.deleteTree(dir), "delete-pg-binaries"));
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     private void boot() {
         try {
             pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setPort(port)
                     .setDataDirectory(home.resolve("data"))
-                    .setOverrideWorkingDirectory(home.resolve("work").toFile())
+                    .setOverrideWorkingDirectory(Binaries.DIRECTORY.toFile())
                     .setCleanDataDirectory(false) // we own the directory; zonky would delete it on close
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "off")
