@@ -31,10 +31,17 @@ final class Consumers {
 
     private final DatabaseServer leader;
     private final Path dir;
+    private final List<String> daemonJavaOptions;
 
-    Consumers(DatabaseServer leader, Path dir) {
+    Consumers(DatabaseServer leader, Path dir, List<String> daemonJavaOptions) {
         this.leader = leader;
         this.dir = dir;
+        this.daemonJavaOptions = List.copyOf(daemonJavaOptions);
+    }
+
+    /** Starts the Understudy daemon on {@code config} with the benchmark's daemon JVM options. */
+    UnderstudyDaemon daemon(Path config, String tag) throws java.io.IOException {
+        return UnderstudyDaemon.start(config, dir, tag, daemonJavaOptions);
     }
 
     /** Where daemon logs and configs go. */
@@ -78,7 +85,7 @@ final class Consumers {
             long start = System.nanoTime();
             long first = 0;
             UnderstudyDaemon.Memory memory;
-            try (UnderstudyDaemon daemon = UnderstudyDaemon.start(config, dir, tag)) {
+            try (UnderstudyDaemon daemon = daemon(config, tag)) {
                 while (!probe.hasMarker(marker)) {
                     if (first == 0 && probe.appliedTransactions() > before) {
                         first = System.nanoTime();

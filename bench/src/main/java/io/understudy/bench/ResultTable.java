@@ -52,12 +52,13 @@ final class ResultTable {
         }
     }
 
-    void writeCsv(Path file) throws IOException {
+    /** One line per scenario; {@code durability} (the servers' setting) is the first column of every line. */
+    void writeCsv(Path file, String durability) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("phase,scenario,transactions,rows,seconds,start_seconds,tx_per_s,rows_per_s,vs_native1,vs_raw,"
+        lines.add("durability,phase,scenario,transactions,rows,seconds,start_seconds,tx_per_s,rows_per_s,vs_native1,vs_raw,"
                 + "lag_p50_ms,lag_p99_ms,lag_max_ms,lag_samples,peak_rss_mib,peak_heap_mib,check");
         for (Row r : rows) {
-            lines.add(String.join(",", r.phase(), r.scenario(), Long.toString(r.transactions()), Long.toString(r.rows()),
+            lines.add(String.join(",", durability, r.phase(), r.scenario(), Long.toString(r.transactions()), Long.toString(r.rows()),
                     num(r.seconds()), num(r.startSeconds()), num(r.txPerSecond()), num(r.rowsPerSecond()), num(r.vsNative()),
                     num(r.vsRaw()), num(r.lag().p50()), num(r.lag().p99()), num(r.lag().max()),
                     Integer.toString(r.lag().count()), Long.toString(r.memory().peakRssMiB()),
