@@ -6,6 +6,7 @@ import io.understudy.applier.ChangePlan.Kind;
 import io.understudy.model.KeyValues;
 import io.understudy.model.Op;
 import io.understudy.model.ReplicationException;
+import io.understudy.model.RowChange;
 import io.understudy.model.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -56,7 +58,16 @@ final class StatementWriter {
     }
 
     void write(Connection connection, List<Group> groups, String transactionId) {
+        write(connection, groups, change -> transactionId);
+    }
+
+    /**
+     * Writes {@code groups}; {@code transactionOf} names the leader transaction of each change for error messages
+     * (a group planned from several transactions holds changes of several).
+     */
+    void write(Connection connection, List<Group> groups, Function<RowChange, String> transactionOf) {
         for (Group group : groups) {
+            String transactionId = transactions(group.items(), transactionOf);
             FollowerTable table;
             try {
                 table = catalog.table(connection, group.table());
@@ -65,14 +76,14 @@ final class StatementWriter {
                         + " in transaction " + transactionId, e, NOTHING_COMMITTED + "Check the user's privileges.");
             }
             if (group.kind() == Kind.TRUNCATE) {
-                execute(connection, group, group.items(), table, dialect.truncate(table.sqlName()), transactionId);
+                execute(connection, group, group.items(), table, dialect.truncate(table.sqlName()), transactionOf);
             } else {
-                writeRows(connection, group, table, transactionId);
+                writeRows(connection, group, table, transactionOf);
             }
         }
     }
 
-    private void writeRows(Connection connection, Group group, FollowerTable table, String transactionId) {
+    private void writeRows(Connection connection, Group group, FollowerTable table, Function<RowChange, String> transactionOf) {
         List<FollowerColumn> columns = table.columns(group.columns());
         List<FollowerColumn> keys = table.columns(group.keyColumns());
         int perRow = columns.stream().mapToInt(dialect::parameters).sum();
@@ -80,7 +91,7 @@ final class StatementWriter {
         List<Item> items = group.items();
         if (insertOnly && group.kind() == Kind.UPSERT && dialect.batchInserts()) {
             executeBatch(connection, group, items, table, dialect.insertPrefix(table.sqlName(), columns, 1).toString(),
-                    transactionId);
+                    transactionOf);
             return;
         }
         for (int from = 0; from < items.size(); from += maxRows) {
@@ -90,50 +101,50 @@ final class StatementWriter {
                     ? dialect.delete(table.sqlName(), keys, s.rows())
                     : insertOnly ? dialect.insertPrefix(table.sqlName(), columns, s.rows()).toString()
                     : dialect.upsert(table.sqlName(), columns, keys, s.rows()));
-            execute(connection, group, chunk, table, sql, transactionId);
+            execute(connection, group, chunk, table, sql, transactionOf);
         }
     }
 
     private void execute(Connection connection, Group group, List<Item> chunk, FollowerTable table, String sql,
-                         String transactionId) {
+                         Function<RowChange, String> transactionOf) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             if (group.kind() != Kind.TRUNCATE) {
                 List<FollowerColumn> columns = table.columns(group.columns());
                 int index = 1;
                 for (Item item : chunk) {
                     List<Object> values = group.kind() == Kind.UPSERT ? item.image().values() : item.key();
-                    index = bindRow(ps, index, values, columns, item, transactionId);
+                    index = bindRow(ps, index, values, columns, item, transactionOf);
                 }
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw writeFailure(where, ops(chunk), group.table(), chunk.size(), keys(chunk), transactionId, e);
+            throw writeFailure(where, ops(chunk), group.table(), chunk.size(), keys(chunk), transactions(chunk, transactionOf), e);
         }
     }
 
     /** One single-row INSERT executed as a JDBC batch (MariaDB Connector/J: one COM_STMT_BULK_EXECUTE). */
     private void executeBatch(Connection connection, Group group, List<Item> items, FollowerTable table, String sql,
-                              String transactionId) {
+                              Function<RowChange, String> transactionOf) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             List<FollowerColumn> columns = table.columns(group.columns());
             for (Item item : items) {
-                bindRow(ps, 1, item.image().values(), columns, item, transactionId);
+                bindRow(ps, 1, item.image().values(), columns, item, transactionOf);
                 ps.addBatch();
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw writeFailure(where, ops(items), group.table(), items.size(), keys(items), transactionId, e);
+            throw writeFailure(where, ops(items), group.table(), items.size(), keys(items), transactions(items, transactionOf), e);
         }
     }
 
     private int bindRow(PreparedStatement ps, int index, List<Object> values, List<FollowerColumn> columns,
-                        Item item, String transactionId) throws SQLException {
+                        Item item, Function<RowChange, String> transactionOf) throws SQLException {
         for (int j = 0; j < columns.size(); j++) {
             try {
                 index = dialect.bind(ps, index, values.get(j), columns.get(j));
             } catch (ValueException e) {
                 throw valueFailure(where, item.change().op(), item.change().table(), columns.get(j), item.key(),
-                        transactionId, e);
+                        transactionOf.apply(item.change()), e);
             }
         }
         return index;
@@ -153,6 +164,16 @@ final class StatementWriter {
         return Failures.wrap(where, "cannot apply " + ops + " on table " + table + " (" + rows + " rows, keys " + keys
                 + ") in transaction " + transactionId, e, NOTHING_COMMITTED + "Make the follower table able to take"
                 + " these rows (types, constraints, privileges), then restart Understudy.");
+    }
+
+    /** The leader transaction of the items, or the first and last when they come from several. */
+    private static String transactions(List<Item> items, Function<RowChange, String> transactionOf) {
+        if (items.isEmpty()) {
+            return "-";
+        }
+        String first = transactionOf.apply(items.get(0).change());
+        String last = transactionOf.apply(items.get(items.size() - 1).change());
+        return first.equals(last) ? first : first + " .. " + last;
     }
 
     private static String ops(List<Item> chunk) {

@@ -151,9 +151,11 @@ public final class ApplyBenchmark {
                     () -> c.understudyCatchUp(s.pg(), s.pgConfig(), marker, phase + "-pg", schema)));
         }
         boolean maria = options.runs("mariadb") || options.runs("native");
-        double rawMaria = maria ? step(phase, "raw mariadb", () -> raw(s.maria(), counts.rows())).timing().seconds() : Double.NaN;
-        double rawPg = options.runs("postgresql")
-                ? step(phase, "raw postgresql", () -> raw(s.pg(), counts.rows())).timing().seconds() : Double.NaN;
+        Consumers.Timing rawMariaRun = maria ? step(phase, "raw mariadb", () -> raw(c, s.maria(), counts.rows())).timing() : null;
+        Consumers.Timing rawPgRun = options.runs("postgresql")
+                ? step(phase, "raw postgresql", () -> raw(c, s.pg(), counts.rows())).timing() : null;
+        double rawMaria = rawMariaRun == null ? Double.NaN : rawMariaRun.seconds();
+        double rawPg = rawPgRun == null ? Double.NaN : rawPgRun.seconds();
         double native1 = options.runs("native") ? counts.transactions() / runs.get(0).timing().seconds() : Double.NaN;
         Heartbeat.Stats none = Heartbeat.Stats.of(List.of());
         for (Named run : runs) {
@@ -161,16 +163,16 @@ public final class ApplyBenchmark {
             Consumers.Timing t = run.timing();
             double rawSeconds = name.endsWith("postgresql") ? rawPg : rawMaria;
             table.add(new ResultTable.Row(phase, name, counts.transactions(), counts.rows(), t.seconds(), t.startSeconds(),
-                    counts.transactions() / t.seconds() / native1, rawSeconds / t.seconds(), none, t.memory(), t.check()));
+                    counts.transactions() / t.seconds() / native1, rawSeconds / t.seconds(), none, t.memory(), t.cpu(), t.check()));
         }
         UnderstudyDaemon.Memory noMemory = new UnderstudyDaemon.Memory(-1, -1);
         if (maria) {
             table.add(new ResultTable.Row(phase, "raw mariadb (INSERT x1000)", 0, counts.rows(), rawMaria, 0, Double.NaN, 1,
-                    none, noMemory, "-"));
+                    none, noMemory, rawMariaRun.cpu(), "-"));
         }
         if (options.runs("postgresql")) {
             table.add(new ResultTable.Row(phase, "raw postgresql (INSERT x1000)", 0, counts.rows(), rawPg, 0, Double.NaN, 1,
-                    none, noMemory, "-"));
+                    none, noMemory, rawPgRun.cpu(), "-"));
         }
         return native1;
     }
@@ -185,12 +187,21 @@ public final class ApplyBenchmark {
     private static Named step(String phase, String name, Timed timed) throws Exception {
         System.out.printf("%s: %s ...%n", phase, name);
         Consumers.Timing t = timed.run();
-        System.out.printf("%s: %s took %.1f s (+%.1f s start-up) %s%n", phase, name, t.seconds(), t.startSeconds(), t.check());
+        System.out.printf("%s: %s took %.1f s (+%.1f s start-up), CPU s: consumer %.1f, follower server %.1f, leader %.1f; %s%n",
+                phase, name, t.seconds(), t.startSeconds(), t.cpu().consumer(), t.cpu().server(), t.cpu().leader(), t.check());
         return new Named(name, t);
     }
 
-    private static Consumers.Timing raw(DatabaseServer follower, long rows) throws Exception {
-        return new Consumers.Timing(RawCeiling.measure(follower, rows), 0, new UnderstudyDaemon.Memory(-1, -1), "-");
+    private static Consumers.Timing raw(Consumers consumers, DatabaseServer follower, long rows) {
+        double[] seconds = new double[1];
+        Consumers.Cpu cpu = consumers.serverCpu(follower, () -> {
+            try {
+                seconds[0] = RawCeiling.measure(follower, rows);
+            } catch (Exception e) {
+                throw new IllegalStateException("raw ceiling on " + follower.kind() + " port " + follower.port() + ": " + e, e);
+            }
+        });
+        return new Consumers.Timing(seconds[0], 0, new UnderstudyDaemon.Memory(-1, -1), cpu, "-");
     }
 
     private void report(Path out) throws Exception {

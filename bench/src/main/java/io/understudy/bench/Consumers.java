@@ -25,8 +25,57 @@ final class Consumers {
     record LeaderEnd(String file, long pos, String gtid) {
     }
 
-    /** One timed catch-up: apply seconds, daemon start-up seconds, memory (-1 for native). */
-    record Timing(double seconds, double startSeconds, UnderstudyDaemon.Memory memory, String check) {
+    /** One timed catch-up: apply seconds, daemon start-up seconds, memory (-1 for native), CPU used while applying. */
+    record Timing(double seconds, double startSeconds, UnderstudyDaemon.Memory memory, Cpu cpu, String check) {
+    }
+
+    /**
+     * CPU seconds used while applying by the consumer's own process (the Understudy daemon; 0 for native
+     * replication, which applies inside the replica), the follower's server and the leader's server; NaN when the
+     * process was not found.
+     */
+    record Cpu(double consumer, double server, double leader) {
+        static final Cpu NONE = new Cpu(Double.NaN, Double.NaN, Double.NaN);
+
+        /** Consumer plus follower server: what applying cost on this machine. */
+        double apply() {
+            return consumer + server;
+        }
+    }
+
+    /** Reads the CPU counters of the processes of one measurement. */
+    private final class CpuProbe {
+        private final long consumerPid;
+        private final long serverPid;
+        private final long leaderPid;
+        private final double consumer;
+        private final double server;
+        private final double leaderCpu;
+
+        CpuProbe(long consumerPid, DatabaseServer follower) {
+            this.consumerPid = consumerPid;
+            this.serverPid = ProcessCpu.serverPid(follower).orElse(-1);
+            this.leaderPid = ProcessCpu.serverPid(leader).orElse(-1);
+            this.consumer = seconds(consumerPid);
+            this.server = seconds(serverPid);
+            this.leaderCpu = seconds(leaderPid);
+        }
+
+        Cpu used() {
+            return new Cpu(consumerPid < 0 ? 0 : seconds(consumerPid) - consumer, seconds(serverPid) - server,
+                    seconds(leaderPid) - leaderCpu);
+        }
+
+        private static double seconds(long pid) {
+            return pid < 0 ? Double.NaN : ProcessCpu.treeSeconds(pid);
+        }
+    }
+
+    /** CPU used by {@code server} (and the leader) while {@code work} runs; for the raw ceiling. */
+    Cpu serverCpu(DatabaseServer server, Runnable work) {
+        CpuProbe probe = new CpuProbe(-1, server);
+        work.run();
+        return probe.used();
     }
 
     private final DatabaseServer leader;
@@ -68,11 +117,13 @@ final class Consumers {
     /** Starts the stopped SQL thread of a replica whose IO thread fetched the backlog; times until it reaches {@code end}. */
     Timing nativeCatchUp(NativeReplica replica, LeaderEnd end, String schema) throws Exception {
         replica.awaitFetched(end.file(), end.pos(), CATCH_UP_TIMEOUT);
+        CpuProbe cpu = new CpuProbe(-1, replica.server());
         long start = System.nanoTime();
         replica.startSqlThread();
         replica.awaitApplied(end.gtid(), CATCH_UP_TIMEOUT);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Timing(seconds, 0, new UnderstudyDaemon.Memory(-1, -1), check(replica.server(), schema));
+        Cpu used = cpu.used();
+        return new Timing(seconds, 0, new UnderstudyDaemon.Memory(-1, -1), used, check(replica.server(), schema));
     }
 
     /**
@@ -84,11 +135,13 @@ final class Consumers {
             long before = probe.appliedTransactions();
             long start = System.nanoTime();
             long first = 0;
+            CpuProbe cpu = null;
             UnderstudyDaemon.Memory memory;
             try (UnderstudyDaemon daemon = daemon(config, tag)) {
                 while (!probe.hasMarker(marker)) {
                     if (first == 0 && probe.appliedTransactions() > before) {
                         first = System.nanoTime();
+                        cpu = new CpuProbe(daemon.pid(), follower);
                     }
                     daemon.checkAlive();
                     if (System.nanoTime() - start > CATCH_UP_TIMEOUT.toNanos()) {
@@ -97,10 +150,11 @@ final class Consumers {
                     Thread.sleep(20);
                 }
                 long end = System.nanoTime();
+                Cpu used = cpu == null ? Cpu.NONE : cpu.used();
                 memory = daemon.memory();
                 daemon.terminate();
                 first = first == 0 ? end : first;
-                return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, check(follower, schema));
+                return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, used, check(follower, schema));
             }
         }
     }

@@ -95,6 +95,6 @@ final class LagRuns {
                 stats.p99(), stats.max(), stats.count(), check);
         series.put(name, o.samples());
         table.add(new ResultTable.Row("lag", name, o.counts().transactions(), o.counts().rows(), o.counts().seconds(), 0,
-                Double.NaN, Double.NaN, stats, memory, check));
+                Double.NaN, Double.NaN, stats, memory, Consumers.Cpu.NONE, check));
     }
 }

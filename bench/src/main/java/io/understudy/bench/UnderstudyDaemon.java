@@ -48,6 +48,10 @@ final class UnderstudyDaemon implements AutoCloseable {
         return new UnderstudyDaemon(p, log, gcLog);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Fails with the log's tail when the daemon has exited. */
     void checkAlive() throws IOException {
         if (!process.isAlive()) {
