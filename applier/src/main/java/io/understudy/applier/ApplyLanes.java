@@ -212,13 +212,34 @@ final class ApplyLanes implements AutoCloseable {
         finish(group, new Committed(last.transaction(), last.transactionId(), group.items().size(), group.rows(), appliedAt));
     }
 
+    /**
+     * Writes the group's rows. Rows the leader inserted go in as plain inserts (see {@link NetPlan}); should the
+     * follower hold one already (it was written to outside Understudy), the group is rolled back and written again
+     * with upserts, which is what the follower would have got without this shortcut.
+     */
     private void write(Connection c, Group group) throws SQLException {
+        try {
+            write(c, group, net);
+        } catch (RuntimeException e) {
+            if (!net || !Failures.isDuplicateKey(e)) {
+                throw e;
+            }
+            c.rollback();
+            LOG.warn("{}: the follower already holds a row that leader transactions {} .. {} insert ({}); writing them"
+                            + " again as upserts. Something other than Understudy writes to this follower table.", where,
+                    group.items().get(0).transactionId(), group.items().get(group.items().size() - 1).transactionId(),
+                    Failures.describe(e));
+            write(c, group, false);
+        }
+    }
+
+    private void write(Connection c, Group group, boolean freshInserts) throws SQLException {
         if (setup != null) {
             StatementWriter.run(c, setup);
         }
         Lane lane = lanesOfThreads.get();
         List<Item> items = group.items();
-        if (!net || items.size() == 1) {
+        if (!net) {
             for (Item item : items) {
                 lane.writer().write(c, ChangePlan.of(item.changes()), item.transactionId());
             }
@@ -231,7 +252,8 @@ final class ApplyLanes implements AutoCloseable {
             item.changes().forEach(change -> transactionOf.put(change, item.transactionId()));
         }
         String ids = items.get(0).transactionId() + " .. " + items.get(items.size() - 1).transactionId();
-        lane.writer().write(c, NetPlan.of(changes, t -> uniqueBeyondKey(c, lane.catalog(), t, ids)), transactionOf::get);
+        lane.writer().write(c, NetPlan.of(changes, t -> uniqueBeyondKey(c, lane.catalog(), t, ids)), transactionOf::get,
+                freshInserts);
     }
 
     private boolean uniqueBeyondKey(Connection c, TableCatalog catalog, io.understudy.model.TableId t, String ids) {

@@ -18,7 +18,9 @@ import java.util.function.Predicate;
 /**
  * Plans the NET effect of the row changes of several consecutive leader transactions that commit together in one
  * follower transaction: per table, one DELETE of every key that ends up absent, then one upsert of the last image of
- * every key that ends up present. A group of 32 OLTP transactions becomes a few statements instead of a few per
+ * every key that ends up present. Keys whose first change in the run is an INSERT did not exist before it (the
+ * follower holds exactly the leader's state before the run, and the leader refuses to insert an existing key), so
+ * their rows form a separate {@link Kind#INSERT} group that a writer may insert without upsert handling. A group of 32 OLTP transactions becomes a few statements instead of a few per
  * transaction, which saves the follower most of its parsing and round trips.
  *
  * <p>Why the follower ends in the same state as applying the changes one by one: every image is a full row image,
@@ -42,8 +44,11 @@ final class NetPlan {
     private NetPlan() {
     }
 
-    /** One key's last change and the image that decides it: the after image, or null when the row ends up absent. */
-    private record Last(RowChange change, Row image, Row keyImage) {
+    /**
+     * One key's last change and the image that decides it: the after image, or null when the row ends up absent;
+     * {@code fresh} when the key's first change was an INSERT.
+     */
+    private record Last(RowChange change, Row image, Row keyImage, boolean fresh) {
     }
 
     /**
@@ -93,31 +98,36 @@ final class NetPlan {
             if (keys == null) {
                 groups.addAll(ChangePlan.of(ordered.get(t)));
             } else {
-                addGroups(groups, keys, false);
-                addGroups(groups, keys, true);
+                addGroups(groups, keys, Kind.DELETE);
+                addGroups(groups, keys, Kind.UPSERT);
+                addGroups(groups, keys, Kind.INSERT);
             }
         }
         return groups;
     }
 
     private static void put(Map<List<Object>, Last> keys, RowChange change, Row image, Row keyImage) {
-        keys.put(KeyValues.identity(change.key(keyImage)), new Last(change, image, keyImage));
+        List<Object> key = KeyValues.identity(change.key(keyImage));
+        Last earlier = keys.get(key);
+        boolean fresh = earlier == null ? change.op() == Op.INSERT : earlier.fresh();
+        keys.put(key, new Last(change, image, keyImage, fresh));
     }
 
-    /** Appends the DELETE group (present = false) or the upsert group(s) of one table, split where columns differ. */
-    private static void addGroups(List<Group> groups, Map<List<Object>, Last> keys, boolean present) {
+    /** Appends the groups of one kind of one table, split where columns differ. */
+    private static void addGroups(List<Group> groups, Map<List<Object>, Last> keys, Kind kind) {
         Group current = null;
         for (Last last : keys.values()) {
-            if ((last.image() != null) != present) {
+            Kind lastKind = last.image() == null ? Kind.DELETE : last.fresh() ? Kind.INSERT : Kind.UPSERT;
+            if (lastKind != kind) {
                 continue;
             }
             RowChange c = last.change();
-            List<String> columns = present ? last.image().columns() : c.keyColumns();
+            List<String> columns = kind == Kind.DELETE ? c.keyColumns() : last.image().columns();
             if (current == null || !current.columns().equals(columns) || !current.keyColumns().equals(c.keyColumns())) {
-                current = new Group(c.table(), present ? Kind.UPSERT : Kind.DELETE, columns, c.keyColumns(), new ArrayList<>());
+                current = new Group(c.table(), kind, columns, c.keyColumns(), new ArrayList<>());
                 groups.add(current);
             }
-            current.items().add(new Item(c, present ? last.image() : last.keyImage()));
+            current.items().add(new Item(c, kind == Kind.DELETE ? last.keyImage() : last.image()));
         }
     }
 }

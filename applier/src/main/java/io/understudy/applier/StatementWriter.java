@@ -6,6 +6,7 @@ import io.understudy.applier.ChangePlan.Kind;
 import io.understudy.model.KeyValues;
 import io.understudy.model.Op;
 import io.understudy.model.ReplicationException;
+import io.understudy.model.Row;
 import io.understudy.model.RowChange;
 import io.understudy.model.TableId;
 import java.sql.Connection;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Executes planned groups as multi-row statements inside the caller's open follower transaction. Rows per
  * statement are capped by {@link #MAX_ROWS_PER_STATEMENT} and by the bind-parameter limit. SQL text is cached
- * per statement shape (table, kind, columns, row count). Not thread-safe.
+ * per statement shape (table, kind, columns, row count). Rows known to be absent ({@link Kind#INSERT}) may go in as
+ * plain inserts: COPY into PostgreSQL, one bulk INSERT batch into MariaDB. Not thread-safe.
  */
 final class StatementWriter {
     static final int MAX_ROWS_PER_STATEMENT = 1000;
@@ -35,6 +37,7 @@ final class StatementWriter {
     private final Dialect dialect;
     private final TableCatalog catalog;
     private final boolean insertOnly;
+    private PostgresCopy copy;
     private final Map<Shape, String> sqlCache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Shape, String> eldest) {
@@ -58,14 +61,18 @@ final class StatementWriter {
     }
 
     void write(Connection connection, List<Group> groups, String transactionId) {
-        write(connection, groups, change -> transactionId);
+        write(connection, groups, change -> transactionId, false);
     }
 
     /**
      * Writes {@code groups}; {@code transactionOf} names the leader transaction of each change for error messages
      * (a group planned from several transactions holds changes of several).
+     *
+     * @param freshInserts write {@link Kind#INSERT} groups as plain inserts (PostgreSQL: COPY; MariaDB: a bulk
+     *                     INSERT batch), which fail with a duplicate key if a row exists after all
+     *                     ({@link Failures#isDuplicateKey}); otherwise they are upserted like {@link Kind#UPSERT}
      */
-    void write(Connection connection, List<Group> groups, Function<RowChange, String> transactionOf) {
+    void write(Connection connection, List<Group> groups, Function<RowChange, String> transactionOf, boolean freshInserts) {
         for (Group group : groups) {
             String transactionId = transactions(group.items(), transactionOf);
             FollowerTable table;
@@ -78,30 +85,53 @@ final class StatementWriter {
             if (group.kind() == Kind.TRUNCATE) {
                 execute(connection, group, group.items(), table, dialect.truncate(table.sqlName()), transactionOf);
             } else {
-                writeRows(connection, group, table, transactionOf);
+                writeRows(connection, group, table, transactionOf, freshInserts);
             }
         }
     }
 
-    private void writeRows(Connection connection, Group group, FollowerTable table, Function<RowChange, String> transactionOf) {
+    private void writeRows(Connection connection, Group group, FollowerTable table, Function<RowChange, String> transactionOf,
+                           boolean freshInserts) {
+        Kind kind = group.kind() == Kind.INSERT && !freshInserts ? Kind.UPSERT : group.kind();
+        boolean plainInsert = kind == Kind.INSERT || insertOnly && kind == Kind.UPSERT;
         List<FollowerColumn> columns = table.columns(group.columns());
         List<FollowerColumn> keys = table.columns(group.keyColumns());
         int perRow = columns.stream().mapToInt(dialect::parameters).sum();
         int maxRows = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Dialect.MAX_PARAMETERS / perRow));
         List<Item> items = group.items();
-        if (insertOnly && group.kind() == Kind.UPSERT && dialect.batchInserts()) {
+        if (kind == Kind.INSERT && dialect instanceof PostgresDialect && copy(connection, group, transactionOf)) {
+            return;
+        }
+        if (plainInsert && dialect.batchInserts()) {
             executeBatch(connection, group, items, table, dialect.insertPrefix(table.sqlName(), columns, 1).toString(),
                     transactionOf);
             return;
         }
+        Kind statementKind = plainInsert ? Kind.INSERT : kind;
         for (int from = 0; from < items.size(); from += maxRows) {
             List<Item> chunk = items.subList(from, Math.min(items.size(), from + maxRows));
-            Shape shape = new Shape(group.table(), group.kind(), group.columns(), chunk.size());
-            String sql = sqlCache.computeIfAbsent(shape, s -> s.kind() != Kind.UPSERT
-                    ? dialect.delete(table.sqlName(), keys, s.rows())
-                    : insertOnly ? dialect.insertPrefix(table.sqlName(), columns, s.rows()).toString()
-                    : dialect.upsert(table.sqlName(), columns, keys, s.rows()));
+            Shape shape = new Shape(group.table(), statementKind, group.columns(), chunk.size());
+            String sql = sqlCache.computeIfAbsent(shape, s -> switch (s.kind()) {
+                case DELETE -> dialect.delete(table.sqlName(), keys, s.rows());
+                case INSERT -> dialect.insertPrefix(table.sqlName(), columns, s.rows()).toString();
+                default -> dialect.upsert(table.sqlName(), columns, keys, s.rows());
+            });
             execute(connection, group, chunk, table, sql, transactionOf);
+        }
+    }
+
+    /** COPY of an INSERT group into PostgreSQL; false, having sent nothing, when a value has no COPY text form. */
+    private boolean copy(Connection connection, Group group, Function<RowChange, String> transactionOf) {
+        if (copy == null) {
+            copy = new PostgresCopy(where, dialect, catalog);
+        }
+        List<Row> rows = new java.util.ArrayList<>(group.items().size());
+        group.items().forEach(item -> rows.add(item.image()));
+        try {
+            return copy.copy(connection, group.table(), group.keyColumns(), rows, transactions(group.items(), transactionOf));
+        } catch (SQLException e) {
+            throw writeFailure(where, "INSERT (COPY)", group.table(), rows.size(), keys(group.items()),
+                    transactions(group.items(), transactionOf), e);
         }
     }
 
@@ -112,7 +142,7 @@ final class StatementWriter {
                 List<FollowerColumn> columns = table.columns(group.columns());
                 int index = 1;
                 for (Item item : chunk) {
-                    List<Object> values = group.kind() == Kind.UPSERT ? item.image().values() : item.key();
+                    List<Object> values = group.kind() == Kind.DELETE ? item.key() : item.image().values();
                     index = bindRow(ps, index, values, columns, item, transactionOf);
                 }
             }

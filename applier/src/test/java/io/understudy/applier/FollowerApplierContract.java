@@ -418,6 +418,27 @@ abstract class FollowerApplierContract {
         assertThat(again.storedPosition()).contains(Changes.position(group.size() + 1).encode());
     }
 
+    /**
+     * Rows the leader inserts go into the follower as plain inserts (COPY, bulk INSERT); a follower that holds such a
+     * row already, written by someone else, gets the group written again with upserts, as without the shortcut.
+     */
+    @Test
+    void aRowTheFollowerHoldsAlreadyIsOverwrittenLikeAnUpsert() throws Exception {
+        exec("INSERT INTO " + schema + ".big (id, v) VALUES (7, 'written on the follower')");
+        TransactionHandler h = applier().handler();
+        for (long n = 1; n <= 3; n++) {
+            h.begin("0-1-" + n);
+            List<RowChange> rows = bigRows((int) n * 5, 5); // 5..9, 10..14, 15..19: transaction 1 inserts key 7
+            h.changes(rows);
+            h.commit(tx(n, rows.size()));
+        }
+        h.endOfBatch();
+        FollowerApplier again = reopen();
+        assertThat(count("big")).isEqualTo(15);
+        assertThat(strings("SELECT v FROM " + schema + ".big WHERE id = 7")).containsExactly("value-7");
+        assertThat(again.storedPosition()).contains(Changes.position(3).encode());
+    }
+
     @Test
     void parallelApplyFailureCommitsNothingAfterTheFailingTransaction() throws Exception {
         Map.Entry<String, Object> bad = unrepresentable().get(0);

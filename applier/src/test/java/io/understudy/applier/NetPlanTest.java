@@ -34,7 +34,7 @@ class NetPlanTest {
                 t -> false);
 
         assertThat(plan).extracting(Group::table, Group::kind, g -> g.items().size()).containsExactly(
-                tuple(T, Kind.DELETE, 2), tuple(T, Kind.UPSERT, 2), tuple(U, Kind.UPSERT, 1));
+                tuple(T, Kind.DELETE, 2), tuple(T, Kind.UPSERT, 2), tuple(U, Kind.INSERT, 1));
         assertThat(plan.get(0).items()).extracting(Item::key).containsExactly(List.of(3L), List.of(4L));
         assertThat(plan.get(1).items()).extracting(i -> i.image().values())
                 .containsExactly(List.of(1L, "c"), List.of(2L, "y"));
@@ -51,6 +51,24 @@ class NetPlanTest {
         assertThat(plan.get(0).items()).extracting(Item::key).containsExactly(List.of(1L));
         assertThat(plan.get(1).items()).extracting(Item::key).containsExactly(List.of(9L), List.of(5L), List.of(6L));
         assertThat(plan.get(1).items().get(1).image().values()).containsExactly(5L, "c");
+    }
+
+    @Test
+    void keysFirstInsertedInTheRunAreInsertsWithTheirLastImage() {
+        List<Group> plan = NetPlan.of(List.of(
+                insert(T, ID, row("id", 1L, "v", "a")),
+                update(T, ID, row("id", 1L, "v", "a"), row("id", 1L, "v", "b")),
+                update(T, ID, row("id", 2L, "v", "x"), row("id", 2L, "v", "y")),
+                insert(T, ID, row("id", 3L, "v", "c")),
+                delete(T, ID, row("id", 3L, "v", "c")),
+                insert(T, ID, row("id", 3L, "v", "d")),
+                update(T, ID, row("id", 4L, "v", "e"), row("id", 5L, "v", "e"))), t -> false);
+
+        assertThat(plan).extracting(Group::kind, g -> g.items().size()).containsExactly(
+                tuple(Kind.DELETE, 1), tuple(Kind.UPSERT, 2), tuple(Kind.INSERT, 2));
+        assertThat(plan.get(1).items()).extracting(Item::key).containsExactly(List.of(2L), List.of(5L));
+        assertThat(plan.get(2).items()).extracting(i -> i.image().values())
+                .containsExactly(List.of(1L, "b"), List.of(3L, "d"));
     }
 
     @Test
