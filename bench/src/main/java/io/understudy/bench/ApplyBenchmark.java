@@ -68,10 +68,10 @@ public final class ApplyBenchmark {
             Setup s = new Setup(leader, single, parallel, maria, pg, mariaConfig, pgConfig, consumers);
             double nativeOltpRate = Double.NaN;
             if (options.phases().contains("oltp")) {
-                nativeOltpRate = catchUp(s, "oltp", OltpWorkload.SCHEMA, () -> oltp.run(options.workload(), 0));
+                nativeOltpRate = catchUp(s, "oltp", OltpWorkload.SCHEMA, () -> oltp.run(options.workload(), 0, options.oltpLimit()));
             }
             if (options.phases().contains("bulk")) {
-                catchUp(s, "bulk", BulkWorkload.SCHEMA, () -> bulk.run(options.workload()));
+                catchUp(s, "bulk", BulkWorkload.SCHEMA, () -> bulk.run(options.workload(), options.bulkLimit()));
             }
             if (options.phases().contains("lag")) {
                 double rate = options.lagRate() > 0 ? options.lagRate() : nativeOltpRate / 2;
@@ -129,6 +129,7 @@ public final class ApplyBenchmark {
     private double catchUp(Setup s, String phase, String schema, Backlog backlog) throws Exception {
         s.single().stopSqlThread();
         s.parallel().stopSqlThread();
+        String capturePosition = options.runs("capture") ? s.consumers().capturePosition(s.mariaConfig()) : null;
         System.out.printf("%s: writing the backlog on the leader for %s ...%n", phase, options.workload());
         Counts counts = backlog.write();
         String marker = phase + "-end";
@@ -149,6 +150,9 @@ public final class ApplyBenchmark {
         if (options.runs("postgresql")) {
             runs.add(step(phase, "understudy -> postgresql",
                     () -> c.understudyCatchUp(s.pg(), s.pgConfig(), marker, phase + "-pg", schema)));
+        }
+        if (options.runs("capture")) {
+            runs.add(step(phase, "capture only (no apply)", () -> c.captureOnly(s.mariaConfig(), capturePosition, marker, phase)));
         }
         boolean maria = options.runs("mariadb") || options.runs("native");
         Consumers.Timing rawMariaRun = maria ? step(phase, "raw mariadb", () -> raw(c, s.maria(), counts.rows())).timing() : null;

@@ -18,17 +18,23 @@ import java.util.Set;
  * @param out          directory for CSV, PNG and daemon logs
  * @param durability   durability settings of every server (leader, native replicas, Understudy followers)
  * @param phases       which of oltp, bulk, lag run (all by default; for profiling one scenario)
- * @param consumers    which of native, mariadb, postgresql apply (all by default; raw ceilings follow the followers)
+ * @param consumers    which of native, mariadb, postgresql apply (all three by default; raw ceilings follow the
+ *                     followers), and capture: the connector alone into a counting handler, for profiling it
+ * @param oltpLimit    at most this many OLTP backlog transactions (0: as many as the leader writes in {@code workload})
+ * @param bulkLimit    the same for bulk transactions; fixed-size backlogs make CPU per row comparable between runs
  * @param daemonJavaOptions extra JVM options of each Understudy daemon, {@code {tag}} replaced by the run's tag
  *                     (e.g. {@code -XX:StartFlightRecording=filename=/tmp/{tag}.jfr,settings=profile})
  */
 record BenchOptions(Duration workload, Duration lag, int threads, int bulkThreads, int rowsPerTable, double lagRate, Path out,
-                    Durability durability, Set<String> phases, Set<String> consumers, List<String> daemonJavaOptions) {
+                    Durability durability, Set<String> phases, Set<String> consumers, long oltpLimit, long bulkLimit,
+                    List<String> daemonJavaOptions) {
     static final Set<String> PHASES = Set.of("oltp", "bulk", "lag");
-    static final Set<String> CONSUMERS = Set.of("native", "mariadb", "postgresql");
+    /** capture: the connector alone into a counting handler (not in the default set; for profiling). */
+    static final Set<String> CONSUMERS = Set.of("native", "mariadb", "postgresql", "capture");
+    static final Set<String> DEFAULT_CONSUMERS = Set.of("native", "mariadb", "postgresql");
     static final String USAGE = "bench/apply [--quick] [--seconds N] [--lag-seconds N] [--threads N] [--bulk-threads N]"
             + " [--rows-per-table N] [--lag-rate TX_PER_S] [--durability default|relaxed] [--phases oltp,bulk,lag]"
-            + " [--consumers native,mariadb,postgresql] [--daemon-java-opts 'OPTS'] [--out DIR]";
+            + " [--consumers native,mariadb,postgresql,capture] [--oltp-tx N] [--bulk-tx N] [--daemon-java-opts 'OPTS'] [--out DIR]";
 
     BenchOptions {
         if (rowsPerTable < 1000 || rowsPerTable % 1000 != 0) {
@@ -66,8 +72,10 @@ record BenchOptions(Duration workload, Duration lag, int threads, int bulkThread
         Path out = Path.of("bench/target");
         Durability durability = Durability.DEFAULT;
         Set<String> phases = PHASES;
-        Set<String> consumers = CONSUMERS;
+        Set<String> consumers = DEFAULT_CONSUMERS;
         List<String> javaOptions = List.of();
+        long oltpLimit = 0;
+        long bulkLimit = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if ("--quick".equals(a)) {
@@ -90,11 +98,14 @@ record BenchOptions(Duration workload, Duration lag, int threads, int bulkThread
                 case "--durability" -> durability = Durability.parse(v);
                 case "--phases" -> phases = choose(a, v, PHASES);
                 case "--consumers" -> consumers = choose(a, v, CONSUMERS);
+                case "--oltp-tx" -> oltpLimit = Long.parseLong(v);
+                case "--bulk-tx" -> bulkLimit = Long.parseLong(v);
                 case "--daemon-java-opts" -> javaOptions = Arrays.stream(v.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
                 default -> throw new IllegalArgumentException("unknown option " + a + "; usage: " + USAGE);
             }
         }
         return new BenchOptions(Duration.ofSeconds(seconds), Duration.ofSeconds(lagSeconds == null ? seconds : lagSeconds),
-                threads, bulkThreads, rows, rate, out, durability, phases, consumers, javaOptions);
+                threads, bulkThreads, rows, rate, out, durability, phases, consumers, oltpLimit, bulkLimit,
+                javaOptions);
     }
 }

@@ -1,6 +1,9 @@
 package io.understudy.bench;
 
+import io.understudy.config.ConfigLoader;
 import io.understudy.config.TableFilter;
+import io.understudy.config.UnderstudyConfig;
+import io.understudy.connector.BinlogChangeSource;
 import io.understudy.demo.DemoComparison;
 import io.understudy.servers.DatabaseServer;
 import java.nio.file.Files;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -151,12 +155,52 @@ final class Consumers {
                 }
                 long end = System.nanoTime();
                 Cpu used = cpu == null ? Cpu.NONE : cpu.used();
+                printThreads(tag, ProcessCpu.threadSeconds(daemon.pid()));
                 memory = daemon.memory();
                 daemon.terminate();
                 first = first == 0 ? end : first;
                 return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, used, check(follower, schema));
             }
         }
+    }
+
+    /** The daemon's busiest threads since its start (JVM start-up included), for the log. */
+    private static void printThreads(String tag, java.util.Map<String, Double> threads) {
+        StringBuilder line = new StringBuilder(tag + ": daemon thread CPU s since start:");
+        threads.entrySet().stream().limit(12).forEach(e -> line.append(String.format(java.util.Locale.ROOT, " %s=%.1f",
+                e.getKey().replace(' ', '_'), e.getValue())));
+        System.out.println(line);
+    }
+
+    /** The leader's current position as the connector encodes it, for {@link #captureOnly}. */
+    String capturePosition(Path config) throws Exception {
+        UnderstudyConfig c = new ConfigLoader(System.getenv()).load(config);
+        return new BinlogChangeSource("bench-position", c.leader(), c.capture(), Clock.systemUTC()).currentPosition().encode();
+    }
+
+    /**
+     * Runs {@link CaptureOnly} in its own JVM from {@code position} until the leader's {@code marker}; the capture
+     * side's seconds and CPU seconds as it reports them (from its first transaction on).
+     */
+    Timing captureOnly(Path config, String position, String marker, String tag) throws Exception {
+        Path log = dir.resolve("capture-" + tag + ".log");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + UnderstudyDaemon.MAX_HEAP));
+        daemonJavaOptions.forEach(o -> command.add(o.replace("{tag}", "capture-" + tag)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CaptureOnly.class.getName(),
+                config.toString(), position, marker));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(CATCH_UP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("capture-only run failed; see " + log);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("in ([0-9.]+) s, ([0-9.]+) CPU s")
+                .matcher(java.nio.file.Files.readString(log));
+        if (!m.find()) {
+            throw new IllegalStateException("capture-only printed no result; see " + log);
+        }
+        return new Timing(Double.parseDouble(m.group(1)), 0, new UnderstudyDaemon.Memory(-1, -1),
+                new Cpu(Double.parseDouble(m.group(2)), 0, Double.NaN), "-");
     }
 
     /** Checksums every table of {@code schema} on leader and follower. */

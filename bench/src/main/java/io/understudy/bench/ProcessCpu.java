@@ -65,6 +65,33 @@ final class ProcessCpu {
         return ticks / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU seconds of each thread of {@code pid} so far, by thread name (Linux truncates names to 15 characters;
+     * threads with the same name are added up), largest first.
+     */
+    static Map<String, Double> threadSeconds(long pid) {
+        Map<String, Double> byName = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                    byName.merge(name, seconds, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while we read it
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
     private record Proc(long pid, long ppid, long ticks, long reapedTicks, List<String> args) {
     }
 
