@@ -27,6 +27,12 @@ import java.util.stream.Collectors;
  */
 final class StatementWriter {
     static final int MAX_ROWS_PER_STATEMENT = 1000;
+    /**
+     * Fewest rows of an INSERT group sent as COPY or a bulk batch: both cost extra round trips (COPY start and end;
+     * a server-side prepare), so smaller groups go as one plain multi-row INSERT, which fails on a duplicate key
+     * just the same.
+     */
+    static final int MIN_BULK_ROWS = 64;
     private static final int SQL_CACHE_SIZE = 256;
     private static final String NOTHING_COMMITTED = "Nothing of this transaction was committed on the follower. ";
 
@@ -99,10 +105,11 @@ final class StatementWriter {
         int perRow = columns.stream().mapToInt(dialect::parameters).sum();
         int maxRows = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Dialect.MAX_PARAMETERS / perRow));
         List<Item> items = group.items();
-        if (kind == Kind.INSERT && dialect instanceof PostgresDialect && copy(connection, group, transactionOf)) {
+        boolean bulk = insertOnly || items.size() >= MIN_BULK_ROWS; // a few rows go faster in one statement
+        if (kind == Kind.INSERT && bulk && dialect instanceof PostgresDialect && copy(connection, group, transactionOf)) {
             return;
         }
-        if (plainInsert && dialect.batchInserts()) {
+        if (plainInsert && bulk && dialect.batchInserts()) {
             executeBatch(connection, group, items, table, dialect.insertPrefix(table.sqlName(), columns, 1).toString(),
                     transactionOf);
             return;

@@ -419,24 +419,31 @@ abstract class FollowerApplierContract {
     }
 
     /**
-     * Rows the leader inserts go into the follower as plain inserts (COPY, bulk INSERT); a follower that holds such a
-     * row already, written by someone else, gets the group written again with upserts, as without the shortcut.
+     * Rows the leader inserts go into the follower as plain inserts (a multi-row INSERT for a few rows; COPY or a bulk
+     * INSERT batch from {@link StatementWriter#MIN_BULK_ROWS} rows on); a follower that holds such a row already,
+     * written by someone else, gets the group written again with upserts, as without the shortcut.
      */
     @Test
     void aRowTheFollowerHoldsAlreadyIsOverwrittenLikeAnUpsert() throws Exception {
-        exec("INSERT INTO " + schema + ".big (id, v) VALUES (7, 'written on the follower')");
+        exec("INSERT INTO " + schema + ".big (id, v) VALUES (7, 'written on the follower')",
+                "INSERT INTO " + schema + ".big (id, v) VALUES (1007, 'written on the follower')");
         TransactionHandler h = applier().handler();
-        for (long n = 1; n <= 3; n++) {
-            h.begin("0-1-" + n);
-            List<RowChange> rows = bigRows((int) n * 5, 5); // 5..9, 10..14, 15..19: transaction 1 inserts key 7
-            h.changes(rows);
-            h.commit(tx(n, rows.size()));
+        int[][] groups = {{5, 5}, {1000, StatementWriter.MIN_BULK_ROWS}}; // (first id, rows per transaction)
+        long n = 0;
+        for (int[] group : groups) {
+            for (int t = 0; t < 3; t++) {
+                n++;
+                List<RowChange> rows = bigRows(group[0] + t * group[1], group[1]); // the first one inserts 7 / 1007
+                h.begin("0-1-" + n);
+                h.changes(rows);
+                h.commit(tx(n, rows.size()));
+            }
+            h.endOfBatch();
         }
-        h.endOfBatch();
         FollowerApplier again = reopen();
-        assertThat(count("big")).isEqualTo(15);
-        assertThat(strings("SELECT v FROM " + schema + ".big WHERE id = 7")).containsExactly("value-7");
-        assertThat(again.storedPosition()).contains(Changes.position(3).encode());
+        assertThat(count("big")).isEqualTo(15 + 3L * StatementWriter.MIN_BULK_ROWS);
+        assertThat(strings("SELECT v FROM " + schema + ".big WHERE id IN (7, 1007) ORDER BY id")).containsExactly("value-7", "value-1007");
+        assertThat(again.storedPosition()).contains(Changes.position(n).encode());
     }
 
     @Test
