@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,10 @@ final class ApplyLanes implements AutoCloseable {
     private record Group(long sequence, List<Item> items, WriteSet writes, long rows) {
     }
 
+    /** What each lane thread keeps: its own follower table definitions and statement cache. */
+    private record Lane(TableCatalog catalog, StatementWriter writer) {
+    }
+
     private final FollowerRef where;
     private final HikariDataSource pool;
     private final Dialect dialect;
@@ -62,7 +68,8 @@ final class ApplyLanes implements AutoCloseable {
     private final Consumer<Committed> onCommit;
     private final long turnWaitNanos;
     private final ExecutorService workers;
-    private final ThreadLocal<StatementWriter> writers;
+    private final boolean net;
+    private final ThreadLocal<Lane> lanesOfThreads;
     private final List<TableCatalog> catalogs = new ArrayList<>();
     private final Object monitor = new Object();
     private final List<Group> inFlight = new ArrayList<>();
@@ -70,15 +77,21 @@ final class ApplyLanes implements AutoCloseable {
     private long committed;
     private RuntimeException failure;
 
-    ApplyLanes(FollowerRef where, HikariDataSource pool, Dialect dialect, String setup, Clock clock, int lanes,
+    /**
+     * @param net whether a group is written as its net effect ({@link NetPlan}); only where the follower checks no
+     *            foreign keys, since the changes of different tables are reordered. Otherwise each transaction is
+     *            written in leader order.
+     */
+    ApplyLanes(FollowerRef where, HikariDataSource pool, Dialect dialect, String setup, Clock clock, int lanes, boolean net,
                Consumer<Committed> onCommit) {
-        this(where, pool, dialect, setup, clock, lanes, onCommit, TURN_WAIT);
+        this(where, pool, dialect, setup, clock, lanes, net, onCommit, TURN_WAIT);
     }
 
     /** @param turnWait how long a group that wrote its rows waits for its turn before it releases its locks */
-    ApplyLanes(FollowerRef where, HikariDataSource pool, Dialect dialect, String setup, Clock clock, int lanes,
+    ApplyLanes(FollowerRef where, HikariDataSource pool, Dialect dialect, String setup, Clock clock, int lanes, boolean net,
                Consumer<Committed> onCommit, java.time.Duration turnWait) {
         this.turnWaitNanos = turnWait.toNanos();
+        this.net = net;
         this.where = where;
         this.pool = pool;
         this.dialect = dialect;
@@ -92,12 +105,12 @@ final class ApplyLanes implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.writers = ThreadLocal.withInitial(() -> {
+        this.lanesOfThreads = ThreadLocal.withInitial(() -> {
             TableCatalog catalog = new TableCatalog(where, dialect);
             synchronized (catalogs) {
                 catalogs.add(catalog);
             }
-            return new StatementWriter(where, dialect, catalog);
+            return new Lane(catalog, new StatementWriter(where, dialect, catalog));
         });
     }
 
@@ -199,13 +212,56 @@ final class ApplyLanes implements AutoCloseable {
         finish(group, new Committed(last.transaction(), last.transactionId(), group.items().size(), group.rows(), appliedAt));
     }
 
+    /**
+     * Writes the group's rows. Rows the leader inserted go in as plain inserts (see {@link NetPlan}); should the
+     * follower hold one already (it was written to outside Understudy), the group is rolled back and written again
+     * with upserts, which is what the follower would have got without this shortcut.
+     */
     private void write(Connection c, Group group) throws SQLException {
+        try {
+            write(c, group, net);
+        } catch (RuntimeException e) {
+            if (!net || !Failures.isDuplicateKey(e)) {
+                throw e;
+            }
+            c.rollback();
+            LOG.warn("{}: the follower already holds a row that leader transactions {} .. {} insert ({}); writing them"
+                            + " again as upserts. Something other than Understudy writes to this follower table.", where,
+                    group.items().get(0).transactionId(), group.items().get(group.items().size() - 1).transactionId(),
+                    Failures.describe(e));
+            write(c, group, false);
+        }
+    }
+
+    private void write(Connection c, Group group, boolean freshInserts) throws SQLException {
         if (setup != null) {
             StatementWriter.run(c, setup);
         }
-        StatementWriter writer = writers.get();
-        for (Item item : group.items()) {
-            writer.write(c, ChangePlan.of(item.changes()), item.transactionId());
+        Lane lane = lanesOfThreads.get();
+        List<Item> items = group.items();
+        if (!net) {
+            for (Item item : items) {
+                lane.writer().write(c, ChangePlan.of(item.changes()), item.transactionId());
+            }
+            return;
+        }
+        List<RowChange> changes = new ArrayList<>((int) group.rows());
+        Map<RowChange, String> transactionOf = new IdentityHashMap<>((int) group.rows());
+        for (Item item : items) {
+            changes.addAll(item.changes());
+            item.changes().forEach(change -> transactionOf.put(change, item.transactionId()));
+        }
+        String ids = items.get(0).transactionId() + " .. " + items.get(items.size() - 1).transactionId();
+        lane.writer().write(c, NetPlan.of(changes, t -> uniqueBeyondKey(c, lane.catalog(), t, ids)), transactionOf::get,
+                freshInserts);
+    }
+
+    private boolean uniqueBeyondKey(Connection c, TableCatalog catalog, io.understudy.model.TableId t, String ids) {
+        try {
+            return catalog.table(c, t).uniqueIndexes() > 1;
+        } catch (SQLException e) {
+            throw Failures.wrap(where, "cannot read the definition of follower table for " + t + " in transactions " + ids,
+                    e, "Nothing of these transactions was committed on the follower. Check the user's privileges.");
         }
     }
 

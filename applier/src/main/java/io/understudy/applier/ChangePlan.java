@@ -18,7 +18,11 @@ import java.util.Set;
  * PostgreSQL refuses to touch one row twice in a single upsert.
  */
 final class ChangePlan {
-    enum Kind { UPSERT, DELETE, TRUNCATE }
+    /**
+     * UPSERT writes full images over whatever the follower holds; INSERT writes images of rows the follower does not
+     * hold before the group (only {@link NetPlan} makes these; a writer may still upsert them); DELETE removes keys.
+     */
+    enum Kind { UPSERT, INSERT, DELETE, TRUNCATE }
 
     /** One row of a group: the change it came from and the image it writes (upsert) or removes (delete). */
     record Item(RowChange change, Row image) {
@@ -83,7 +87,7 @@ final class ChangePlan {
 
     private void append(RowChange change, Kind kind, Row image) {
         List<String> columns = switch (kind) {
-            case UPSERT -> image.columns();
+            case UPSERT, INSERT -> image.columns();
             case DELETE -> change.keyColumns();
             case TRUNCATE -> List.of();
         };

@@ -15,6 +15,7 @@ final class Failures {
     private static final Set<String> RETRIABLE_STATES = Set.of("40001", "40P01", "57P01", "57P02", "57P03");
     /** MySQL/MariaDB "Lock wait timeout exceeded" carries the generic state HY000. */
     private static final int MYSQL_LOCK_WAIT_TIMEOUT = 1205;
+    private static final int MYSQL_DUPLICATE_KEY = 1062;
 
     private Failures() {
     }
@@ -61,6 +62,19 @@ final class Failures {
             return e.getMessage() + " [SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + "]";
         }
         return String.valueOf(root.getMessage());
+    }
+
+    /**
+     * Whether the failure is a duplicate key: a row the statement inserts exists already (PostgreSQL
+     * unique_violation 23505, MariaDB/MySQL ER_DUP_ENTRY 1062).
+     */
+    static boolean isDuplicateKey(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && ("23505".equals(e.getSQLState()) || e.getErrorCode() == MYSQL_DUPLICATE_KEY)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isAuthentication(Throwable failure) {

@@ -122,8 +122,10 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
             return this;
         }
         if (parallel == null) {
+            // net effect per group only where the follower checks no foreign keys: it reorders tables
+            boolean net = dialect instanceof MySqlFamilyDialect || replicaRole;
             ApplyLanes lanes = new ApplyLanes(where, pool, dialect, dialect.transactionSetup(replicaRole), clock,
-                    applyThreads, this::record);
+                    applyThreads, net, this::record);
             parallel = new ParallelApply(this, lanes, new TableCatalog(where, dialect));
             LOG.info("{}: applying independent transactions on {} connections, committing in leader order", where,
                     applyThreads);

@@ -25,9 +25,14 @@ final class PostgresCopy {
     private final TableCatalog catalog;
 
     PostgresCopy(FollowerRef where, Dialect dialect) {
+        this(where, dialect, new TableCatalog(where, dialect));
+    }
+
+    /** Shares {@code catalog} (the caller's table definitions) with the caller. */
+    PostgresCopy(FollowerRef where, Dialect dialect, TableCatalog catalog) {
         this.where = where;
         this.dialect = dialect;
-        this.catalog = new TableCatalog(where, dialect);
+        this.catalog = catalog;
     }
 
     /**

@@ -116,6 +116,9 @@ final class PostgresValues {
     }
 
     private static long integer(Object v, long min, long max, FollowerColumn c) {
+        if (v instanceof Long l && l >= min && l <= max) {
+            return l; // the common case, without BigInteger
+        }
         BigInteger n;
         if (v instanceof Long l) {
             n = BigInteger.valueOf(l);

@@ -379,6 +379,73 @@ abstract class FollowerApplierContract {
         assertThat(strings("SELECT transactions FROM understudy.applied_position")).containsExactly("400");
     }
 
+    /**
+     * One group of transactions is written as its net effect: re-inserted, inserted-then-deleted and key-changed rows
+     * of {@code big} and {@code pair} end as applying the transactions one by one leaves them, while a table with a
+     * second unique index, whose rows swap a unique value through a temporary one, is written in leader order.
+     */
+    @Test
+    void aGroupEndsLikeItsTransactionsAppliedOneByOne() throws Exception {
+        exec("CREATE TABLE " + schema + ".uniq (id BIGINT PRIMARY KEY, u INT NOT NULL UNIQUE)");
+        TableId big = table("big");
+        TableId pair = table("pair");
+        TableId uniq = table("uniq");
+        List<String> ab = List.of("a", "b");
+        apply(1, List.of(insert(big, ID, row("id", 2L, "v", "old")), insert(big, ID, row("id", 5L, "v", "five")),
+                insert(uniq, ID, row("id", 1L, "u", 10L)), insert(uniq, ID, row("id", 2L, "u", 20L)),
+                insert(pair, ab, row("a", 1L, "b", "x", "v", 1L))));
+        TransactionHandler h = applier().handler();
+        List<List<RowChange>> group = List.of(
+                List.of(insert(big, ID, row("id", 1L, "v", "a")), update(big, ID, row("id", 1L, "v", "a"), row("id", 1L, "v", "b"))),
+                List.of(delete(big, ID, row("id", 2L, "v", "old")), insert(big, ID, row("id", 2L, "v", "new"))),
+                List.of(insert(big, ID, row("id", 3L, "v", "gone")), update(uniq, ID, row("id", 1L, "u", 10L), row("id", 1L, "u", 99L))),
+                List.of(update(uniq, ID, row("id", 2L, "u", 20L), row("id", 2L, "u", 10L)), delete(big, ID, row("id", 3L, "v", "gone"))),
+                List.of(update(uniq, ID, row("id", 1L, "u", 99L), row("id", 1L, "u", 20L)),
+                        update(big, ID, row("id", 5L, "v", "five"), row("id", 50L, "v", "five"))),
+                List.of(update(pair, ab, row("a", 1L, "b", "x", "v", 1L), row("a", 1L, "b", "y", "v", 2L)),
+                        insert(pair, ab, row("a", 1L, "b", "x", "v", 3L))));
+        for (int i = 0; i < group.size(); i++) {
+            long n = i + 2;
+            h.begin("0-1-" + n);
+            h.changes(group.get(i));
+            h.commit(tx(n, group.get(i).size()));
+        }
+        h.endOfBatch();
+        FollowerApplier again = reopen();
+        assertThat(strings("SELECT concat(id, '=', v) FROM " + schema + ".big ORDER BY id")).containsExactly("1=b", "2=new", "50=five");
+        assertThat(strings("SELECT concat(id, '=', u) FROM " + schema + ".uniq ORDER BY id")).containsExactly("1=20", "2=10");
+        assertThat(strings("SELECT concat(a, b, '=', v) FROM " + schema + ".pair ORDER BY b")).containsExactly("1x=3", "1y=2");
+        assertThat(again.storedPosition()).contains(Changes.position(group.size() + 1).encode());
+    }
+
+    /**
+     * Rows the leader inserts go into the follower as plain inserts (a multi-row INSERT for a few rows; COPY or a bulk
+     * INSERT batch from {@link StatementWriter#MIN_BULK_ROWS} rows on); a follower that holds such a row already,
+     * written by someone else, gets the group written again with upserts, as without the shortcut.
+     */
+    @Test
+    void aRowTheFollowerHoldsAlreadyIsOverwrittenLikeAnUpsert() throws Exception {
+        exec("INSERT INTO " + schema + ".big (id, v) VALUES (7, 'written on the follower')",
+                "INSERT INTO " + schema + ".big (id, v) VALUES (1007, 'written on the follower')");
+        TransactionHandler h = applier().handler();
+        int[][] groups = {{5, 5}, {1000, StatementWriter.MIN_BULK_ROWS}}; // (first id, rows per transaction)
+        long n = 0;
+        for (int[] group : groups) {
+            for (int t = 0; t < 3; t++) {
+                n++;
+                List<RowChange> rows = bigRows(group[0] + t * group[1], group[1]); // the first one inserts 7 / 1007
+                h.begin("0-1-" + n);
+                h.changes(rows);
+                h.commit(tx(n, rows.size()));
+            }
+            h.endOfBatch();
+        }
+        FollowerApplier again = reopen();
+        assertThat(count("big")).isEqualTo(15 + 3L * StatementWriter.MIN_BULK_ROWS);
+        assertThat(strings("SELECT v FROM " + schema + ".big WHERE id IN (7, 1007) ORDER BY id")).containsExactly("value-7", "value-1007");
+        assertThat(again.storedPosition()).contains(Changes.position(n).encode());
+    }
+
     @Test
     void parallelApplyFailureCommitsNothingAfterTheFailingTransaction() throws Exception {
         Map.Entry<String, Object> bad = unrepresentable().get(0);

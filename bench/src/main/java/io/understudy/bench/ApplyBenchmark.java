@@ -44,15 +44,19 @@ public final class ApplyBenchmark {
     private void run() throws Exception {
         Path out = options.out().toAbsolutePath();
         Path logs = Files.createDirectories(out.resolve("apply-logs"));
+        Durability durability = options.durability();
         System.out.printf("apply benchmark: %s per backlog, %s per lag run, %d OLTP threads, %d bulk threads, %,d rows x %d"
-                        + " tables; logs in %s%n", options.workload(), options.lag(), options.threads(), options.bulkThreads(),
-                options.rowsPerTable(), OltpWorkload.TABLES, logs);
-        try (EmbeddedMariaDb leader = EmbeddedMariaDb.launch("--innodb-buffer-pool-size=512M");
-             NativeReplica single = NativeReplica.launch(2, 0);
-             NativeReplica parallel = NativeReplica.launch(3, 4);
-             EmbeddedMariaDb maria = EmbeddedMariaDb.launch("--server-id=4");
-             EmbeddedPostgres pg = EmbeddedPostgres.launch()) {
-            Consumers consumers = new Consumers(leader, logs);
+                        + " tables, durability %s on every server; logs in %s%n", options.workload(), options.lag(),
+                options.threads(), options.bulkThreads(), options.rowsPerTable(), OltpWorkload.TABLES, durability.label(), logs);
+        try (EmbeddedMariaDb leader = EmbeddedMariaDb.launch(mariaDbArgs(durability, "--innodb-buffer-pool-size=512M"));
+             NativeReplica single = NativeReplica.launch(2, 0, durability);
+             NativeReplica parallel = NativeReplica.launch(3, 4, durability);
+             EmbeddedMariaDb maria = EmbeddedMariaDb.launch(mariaDbArgs(durability, "--server-id=4"));
+             EmbeddedPostgres pg = EmbeddedPostgres.launch(durability.postgresConfig())) {
+            for (DatabaseServer server : List.of(leader, single.server(), parallel.server(), maria, pg)) {
+                System.out.println("durability " + durability.label() + ": " + durability.verify(server));
+            }
+            Consumers consumers = new Consumers(leader, logs, options.daemonJavaOptions());
             OltpWorkload oltp = new OltpWorkload(leader, options.rowsPerTable(), options.threads());
             BulkWorkload bulk = new BulkWorkload(leader, options.bulkThreads());
             setUp(leader, single, parallel, consumers, oltp, bulk);
@@ -62,12 +66,28 @@ public final class ApplyBenchmark {
             snapshot(pgConfig, "pg");
 
             Setup s = new Setup(leader, single, parallel, maria, pg, mariaConfig, pgConfig, consumers);
-            double nativeOltpRate = catchUp(s, "oltp", OltpWorkload.SCHEMA, () -> oltp.run(options.workload(), 0));
-            catchUp(s, "bulk", BulkWorkload.SCHEMA, () -> bulk.run(options.workload()));
-            double rate = options.lagRate() > 0 ? options.lagRate() : nativeOltpRate / 2;
-            new LagRuns(s, oltp, options.lag(), rate, table, lagSeries).runAll();
+            double nativeOltpRate = Double.NaN;
+            if (options.phases().contains("oltp")) {
+                nativeOltpRate = catchUp(s, "oltp", OltpWorkload.SCHEMA, () -> oltp.run(options.workload(), 0, options.oltpLimit()));
+            }
+            if (options.phases().contains("bulk")) {
+                catchUp(s, "bulk", BulkWorkload.SCHEMA, () -> bulk.run(options.workload(), options.bulkLimit()));
+            }
+            if (options.phases().contains("lag")) {
+                double rate = options.lagRate() > 0 ? options.lagRate() : nativeOltpRate / 2;
+                if (Double.isNaN(rate)) {
+                    throw new IllegalArgumentException("the lag phase without a native OLTP catch-up needs --lag-rate");
+                }
+                new LagRuns(s, oltp, options, rate, table, lagSeries).runAll();
+            }
         }
         report(out);
+    }
+
+    private static String[] mariaDbArgs(Durability durability, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(durability.mariaDbArgs()));
+        return all.toArray(String[]::new);
     }
 
     /** The servers and configs every phase uses. */
@@ -109,6 +129,7 @@ public final class ApplyBenchmark {
     private double catchUp(Setup s, String phase, String schema, Backlog backlog) throws Exception {
         s.single().stopSqlThread();
         s.parallel().stopSqlThread();
+        String capturePosition = options.runs("capture") ? s.consumers().capturePosition(s.mariaConfig()) : null;
         System.out.printf("%s: writing the backlog on the leader for %s ...%n", phase, options.workload());
         Counts counts = backlog.write();
         String marker = phase + "-end";
@@ -117,29 +138,46 @@ public final class ApplyBenchmark {
         System.out.printf("%s: %,d transactions, %,d rows in %.1f s (%,.0f tx/s); leader at %s:%d gtid %s%n", phase,
                 counts.transactions(), counts.rows(), counts.seconds(), counts.txPerSecond(), end.file(), end.pos(), end.gtid());
         Consumers c = s.consumers();
-        List<Named> runs = List.of(
-                step(phase, "native 1 thread", () -> c.nativeCatchUp(s.single(), end, schema)),
-                step(phase, "native 4 optimistic", () -> c.nativeCatchUp(s.parallel(), end, schema)),
-                step(phase, "understudy -> mariadb",
-                        () -> c.understudyCatchUp(s.maria(), s.mariaConfig(), marker, phase + "-maria", schema)),
-                step(phase, "understudy -> postgresql",
-                        () -> c.understudyCatchUp(s.pg(), s.pgConfig(), marker, phase + "-pg", schema)));
-        double rawMaria = step(phase, "raw mariadb", () -> raw(s.maria(), counts.rows())).timing().seconds();
-        double rawPg = step(phase, "raw postgresql", () -> raw(s.pg(), counts.rows())).timing().seconds();
-        double native1 = counts.transactions() / runs.get(0).timing().seconds();
+        List<Named> runs = new ArrayList<>();
+        if (options.runs("native")) {
+            runs.add(step(phase, "native 1 thread", () -> c.nativeCatchUp(s.single(), end, schema)));
+            runs.add(step(phase, "native 4 optimistic", () -> c.nativeCatchUp(s.parallel(), end, schema)));
+        }
+        if (options.runs("mariadb")) {
+            runs.add(step(phase, "understudy -> mariadb",
+                    () -> c.understudyCatchUp(s.maria(), s.mariaConfig(), marker, phase + "-maria", schema)));
+        }
+        if (options.runs("postgresql")) {
+            runs.add(step(phase, "understudy -> postgresql",
+                    () -> c.understudyCatchUp(s.pg(), s.pgConfig(), marker, phase + "-pg", schema)));
+        }
+        if (options.runs("capture")) {
+            runs.add(step(phase, "capture only (no apply)", () -> c.captureOnly(s.mariaConfig(), capturePosition, marker, phase)));
+        }
+        boolean maria = options.runs("mariadb") || options.runs("native");
+        Consumers.Timing rawMariaRun = maria ? step(phase, "raw mariadb", () -> raw(c, s.maria(), counts.rows())).timing() : null;
+        Consumers.Timing rawPgRun = options.runs("postgresql")
+                ? step(phase, "raw postgresql", () -> raw(c, s.pg(), counts.rows())).timing() : null;
+        double rawMaria = rawMariaRun == null ? Double.NaN : rawMariaRun.seconds();
+        double rawPg = rawPgRun == null ? Double.NaN : rawPgRun.seconds();
+        double native1 = options.runs("native") ? counts.transactions() / runs.get(0).timing().seconds() : Double.NaN;
         Heartbeat.Stats none = Heartbeat.Stats.of(List.of());
         for (Named run : runs) {
             String name = run.name();
             Consumers.Timing t = run.timing();
             double rawSeconds = name.endsWith("postgresql") ? rawPg : rawMaria;
             table.add(new ResultTable.Row(phase, name, counts.transactions(), counts.rows(), t.seconds(), t.startSeconds(),
-                    counts.transactions() / t.seconds() / native1, rawSeconds / t.seconds(), none, t.memory(), t.check()));
+                    counts.transactions() / t.seconds() / native1, rawSeconds / t.seconds(), none, t.memory(), t.cpu(), t.check()));
         }
         UnderstudyDaemon.Memory noMemory = new UnderstudyDaemon.Memory(-1, -1);
-        table.add(new ResultTable.Row(phase, "raw mariadb (INSERT x1000)", 0, counts.rows(), rawMaria, 0, Double.NaN, 1,
-                none, noMemory, "-"));
-        table.add(new ResultTable.Row(phase, "raw postgresql (INSERT x1000)", 0, counts.rows(), rawPg, 0, Double.NaN, 1,
-                none, noMemory, "-"));
+        if (maria) {
+            table.add(new ResultTable.Row(phase, "raw mariadb (INSERT x1000)", 0, counts.rows(), rawMaria, 0, Double.NaN, 1,
+                    none, noMemory, rawMariaRun.cpu(), "-"));
+        }
+        if (options.runs("postgresql")) {
+            table.add(new ResultTable.Row(phase, "raw postgresql (INSERT x1000)", 0, counts.rows(), rawPg, 0, Double.NaN, 1,
+                    none, noMemory, rawPgRun.cpu(), "-"));
+        }
         return native1;
     }
 
@@ -153,18 +191,28 @@ public final class ApplyBenchmark {
     private static Named step(String phase, String name, Timed timed) throws Exception {
         System.out.printf("%s: %s ...%n", phase, name);
         Consumers.Timing t = timed.run();
-        System.out.printf("%s: %s took %.1f s (+%.1f s start-up) %s%n", phase, name, t.seconds(), t.startSeconds(), t.check());
+        System.out.printf("%s: %s took %.1f s (+%.1f s start-up), CPU s: consumer %.1f, follower server %.1f, leader %.1f; %s%n",
+                phase, name, t.seconds(), t.startSeconds(), t.cpu().consumer(), t.cpu().server(), t.cpu().leader(), t.check());
         return new Named(name, t);
     }
 
-    private static Consumers.Timing raw(DatabaseServer follower, long rows) throws Exception {
-        return new Consumers.Timing(RawCeiling.measure(follower, rows), 0, new UnderstudyDaemon.Memory(-1, -1), "-");
+    private static Consumers.Timing raw(Consumers consumers, DatabaseServer follower, long rows) {
+        double[] seconds = new double[1];
+        Consumers.Cpu cpu = consumers.serverCpu(follower, () -> {
+            try {
+                seconds[0] = RawCeiling.measure(follower, rows);
+            } catch (Exception e) {
+                throw new IllegalStateException("raw ceiling on " + follower.kind() + " port " + follower.port() + ": " + e, e);
+            }
+        });
+        return new Consumers.Timing(seconds[0], 0, new UnderstudyDaemon.Memory(-1, -1), cpu, "-");
     }
 
     private void report(Path out) throws Exception {
         System.out.println();
+        System.out.println("durability: " + options.durability().label() + " (the same on every server)");
         table.print(System.out);
-        table.writeCsv(out.resolve("apply-results.csv"));
+        table.writeCsv(out.resolve("apply-results.csv"), options.durability().label());
         List<String> lines = new ArrayList<>(List.of("scenario,at_s,lag_ms"));
         lagSeries.forEach((name, samples) -> samples.forEach(p -> lines.add(name + "," + p.atSeconds() + "," + p.lagMs())));
         Files.write(out.resolve("apply-lag.csv"), lines);

@@ -26,8 +26,9 @@ final class BulkWorkload {
         leader.execute(null, "CREATE DATABASE " + SCHEMA, BenchRows.mariaTable(TABLE));
     }
 
-    Counts run(Duration duration) throws InterruptedException {
-        return WorkloadRunner.run(leader, "bulk", threads, duration, 0, (c, thread) -> {
+    /** Writes for {@code duration}, at most {@code limit} transactions (0: no limit). */
+    Counts run(Duration duration, long limit) throws InterruptedException {
+        return WorkloadRunner.run(leader, "bulk", threads, duration, 0, limit, (c, thread) -> {
             PreparedStatement ps = c.prepareStatement(BenchRows.multiRowInsert(TABLE, BenchRows.ROWS_PER_INSERT));
             return () -> {
                 long first = nextId.getAndAdd(BenchRows.ROWS_PER_INSERT);

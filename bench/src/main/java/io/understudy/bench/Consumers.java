@@ -1,6 +1,9 @@
 package io.understudy.bench;
 
+import io.understudy.config.ConfigLoader;
 import io.understudy.config.TableFilter;
+import io.understudy.config.UnderstudyConfig;
+import io.understudy.connector.BinlogChangeSource;
 import io.understudy.demo.DemoComparison;
 import io.understudy.servers.DatabaseServer;
 import java.nio.file.Files;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -25,16 +29,72 @@ final class Consumers {
     record LeaderEnd(String file, long pos, String gtid) {
     }
 
-    /** One timed catch-up: apply seconds, daemon start-up seconds, memory (-1 for native). */
-    record Timing(double seconds, double startSeconds, UnderstudyDaemon.Memory memory, String check) {
+    /** One timed catch-up: apply seconds, daemon start-up seconds, memory (-1 for native), CPU used while applying. */
+    record Timing(double seconds, double startSeconds, UnderstudyDaemon.Memory memory, Cpu cpu, String check) {
+    }
+
+    /**
+     * CPU seconds used while applying by the consumer's own process (the Understudy daemon; 0 for native
+     * replication, which applies inside the replica), the follower's server and the leader's server; NaN when the
+     * process was not found.
+     */
+    record Cpu(double consumer, double server, double leader) {
+        static final Cpu NONE = new Cpu(Double.NaN, Double.NaN, Double.NaN);
+
+        /** Consumer plus follower server: what applying cost on this machine. */
+        double apply() {
+            return consumer + server;
+        }
+    }
+
+    /** Reads the CPU counters of the processes of one measurement. */
+    private final class CpuProbe {
+        private final long consumerPid;
+        private final long serverPid;
+        private final long leaderPid;
+        private final double consumer;
+        private final double server;
+        private final double leaderCpu;
+
+        CpuProbe(long consumerPid, DatabaseServer follower) {
+            this.consumerPid = consumerPid;
+            this.serverPid = ProcessCpu.serverPid(follower);
+            this.leaderPid = ProcessCpu.serverPid(leader);
+            this.consumer = seconds(consumerPid);
+            this.server = seconds(serverPid);
+            this.leaderCpu = seconds(leaderPid);
+        }
+
+        Cpu used() {
+            return new Cpu(consumerPid < 0 ? 0 : seconds(consumerPid) - consumer, seconds(serverPid) - server,
+                    seconds(leaderPid) - leaderCpu);
+        }
+
+        private static double seconds(long pid) {
+            return pid < 0 ? Double.NaN : ProcessCpu.treeSeconds(pid);
+        }
+    }
+
+    /** CPU used by {@code server} (and the leader) while {@code work} runs; for the raw ceiling. */
+    Cpu serverCpu(DatabaseServer server, Runnable work) {
+        CpuProbe probe = new CpuProbe(-1, server);
+        work.run();
+        return probe.used();
     }
 
     private final DatabaseServer leader;
     private final Path dir;
+    private final List<String> daemonJavaOptions;
 
-    Consumers(DatabaseServer leader, Path dir) {
+    Consumers(DatabaseServer leader, Path dir, List<String> daemonJavaOptions) {
         this.leader = leader;
         this.dir = dir;
+        this.daemonJavaOptions = List.copyOf(daemonJavaOptions);
+    }
+
+    /** Starts the Understudy daemon on {@code config} with the benchmark's daemon JVM options. */
+    UnderstudyDaemon daemon(Path config, String tag) throws java.io.IOException {
+        return UnderstudyDaemon.start(config, dir, tag, daemonJavaOptions);
     }
 
     /** Where daemon logs and configs go. */
@@ -61,11 +121,13 @@ final class Consumers {
     /** Starts the stopped SQL thread of a replica whose IO thread fetched the backlog; times until it reaches {@code end}. */
     Timing nativeCatchUp(NativeReplica replica, LeaderEnd end, String schema) throws Exception {
         replica.awaitFetched(end.file(), end.pos(), CATCH_UP_TIMEOUT);
+        CpuProbe cpu = new CpuProbe(-1, replica.server());
         long start = System.nanoTime();
         replica.startSqlThread();
         replica.awaitApplied(end.gtid(), CATCH_UP_TIMEOUT);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Timing(seconds, 0, new UnderstudyDaemon.Memory(-1, -1), check(replica.server(), schema));
+        Cpu used = cpu.used();
+        return new Timing(seconds, 0, new UnderstudyDaemon.Memory(-1, -1), used, check(replica.server(), schema));
     }
 
     /**
@@ -77,11 +139,13 @@ final class Consumers {
             long before = probe.appliedTransactions();
             long start = System.nanoTime();
             long first = 0;
+            CpuProbe cpu = null;
             UnderstudyDaemon.Memory memory;
-            try (UnderstudyDaemon daemon = UnderstudyDaemon.start(config, dir, tag)) {
+            try (UnderstudyDaemon daemon = daemon(config, tag)) {
                 while (!probe.hasMarker(marker)) {
                     if (first == 0 && probe.appliedTransactions() > before) {
                         first = System.nanoTime();
+                        cpu = new CpuProbe(daemon.pid(), follower);
                     }
                     daemon.checkAlive();
                     if (System.nanoTime() - start > CATCH_UP_TIMEOUT.toNanos()) {
@@ -90,12 +154,53 @@ final class Consumers {
                     Thread.sleep(20);
                 }
                 long end = System.nanoTime();
+                Cpu used = cpu == null ? Cpu.NONE : cpu.used();
+                printThreads(tag, ProcessCpu.threadSeconds(daemon.pid()));
                 memory = daemon.memory();
                 daemon.terminate();
                 first = first == 0 ? end : first;
-                return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, check(follower, schema));
+                return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, used, check(follower, schema));
             }
         }
+    }
+
+    /** The daemon's busiest threads since its start (JVM start-up included), for the log. */
+    private static void printThreads(String tag, java.util.Map<String, Double> threads) {
+        StringBuilder line = new StringBuilder(tag + ": daemon thread CPU s since start:");
+        threads.entrySet().stream().limit(12).forEach(e -> line.append(String.format(java.util.Locale.ROOT, " %s=%.1f",
+                e.getKey().replace(' ', '_'), e.getValue())));
+        System.out.println(line);
+    }
+
+    /** The leader's current position as the connector encodes it, for {@link #captureOnly}. */
+    String capturePosition(Path config) throws Exception {
+        UnderstudyConfig c = new ConfigLoader(System.getenv()).load(config);
+        return new BinlogChangeSource("bench-position", c.leader(), c.capture(), Clock.systemUTC()).currentPosition().encode();
+    }
+
+    /**
+     * Runs {@link CaptureOnly} in its own JVM from {@code position} until the leader's {@code marker}; the capture
+     * side's seconds and CPU seconds as it reports them (from its first transaction on).
+     */
+    Timing captureOnly(Path config, String position, String marker, String tag) throws Exception {
+        Path log = dir.resolve("capture-" + tag + ".log");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + UnderstudyDaemon.MAX_HEAP));
+        daemonJavaOptions.forEach(o -> command.add(o.replace("{tag}", "capture-" + tag)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CaptureOnly.class.getName(),
+                config.toString(), position, marker));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(CATCH_UP_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("capture-only run failed; see " + log);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("in ([0-9.]+) s, ([0-9.]+) CPU s")
+                .matcher(java.nio.file.Files.readString(log));
+        if (!m.find()) {
+            throw new IllegalStateException("capture-only printed no result; see " + log);
+        }
+        return new Timing(Double.parseDouble(m.group(1)), 0, new UnderstudyDaemon.Memory(-1, -1),
+                new Cpu(Double.parseDouble(m.group(2)), 0, Double.NaN), "-");
     }
 
     /** Checksums every table of {@code schema} on leader and follower. */

@@ -20,11 +20,14 @@ final class LagRuns {
     private final Map<String, List<Heartbeat.Sample>> series;
     private long nextHeartbeat = 1;
 
-    LagRuns(ApplyBenchmark.Setup s, OltpWorkload oltp, Duration duration, double rate, ResultTable table,
+    private final BenchOptions options;
+
+    LagRuns(ApplyBenchmark.Setup s, OltpWorkload oltp, BenchOptions options, double rate, ResultTable table,
             Map<String, List<Heartbeat.Sample>> series) {
+        this.options = options;
         this.s = s;
         this.oltp = oltp;
-        this.duration = duration;
+        this.duration = options.lag();
         this.rate = rate;
         this.table = table;
         this.series = series;
@@ -33,17 +36,23 @@ final class LagRuns {
     void runAll() throws Exception {
         System.out.printf("lag: OLTP at %.0f tx/s for %s per consumer%n", rate, duration);
         s.parallel().stopSlave();
-        s.single().startSlave(); // its SQL thread may already run; START SLAVE then only warns
-        s.single().awaitApplied(s.consumers().leaderEnd().gtid(), Consumers.CATCH_UP_TIMEOUT);
-        record(s.single().server(), "native 1 thread", new UnderstudyDaemon.Memory(-1, -1),
-                measure(s.single().server()));
+        if (options.runs("native")) {
+            s.single().startSlave(); // its SQL thread may already run; START SLAVE then only warns
+            s.single().awaitApplied(s.consumers().leaderEnd().gtid(), Consumers.CATCH_UP_TIMEOUT);
+            record(s.single().server(), "native 1 thread", new UnderstudyDaemon.Memory(-1, -1),
+                    measure(s.single().server()));
+        }
         s.single().stopSlave();
-        understudy(s.maria(), s.mariaConfig(), "understudy -> mariadb", "lag-maria");
-        understudy(s.pg(), s.pgConfig(), "understudy -> postgresql", "lag-pg");
+        if (options.runs("mariadb")) {
+            understudy(s.maria(), s.mariaConfig(), "understudy -> mariadb", "lag-maria");
+        }
+        if (options.runs("postgresql")) {
+            understudy(s.pg(), s.pgConfig(), "understudy -> postgresql", "lag-pg");
+        }
     }
 
     private void understudy(DatabaseServer follower, Path config, String name, String tag) throws Exception {
-        try (UnderstudyDaemon daemon = UnderstudyDaemon.start(config, s.consumers().dir(), tag);
+        try (UnderstudyDaemon daemon = s.consumers().daemon(config, tag);
              FollowerProbe probe = new FollowerProbe(follower)) {
             String ready = tag + "-ready";
             FollowerProbe.writeMarker(s.leader(), ready);
@@ -86,6 +95,6 @@ final class LagRuns {
                 stats.p99(), stats.max(), stats.count(), check);
         series.put(name, o.samples());
         table.add(new ResultTable.Row("lag", name, o.counts().transactions(), o.counts().rows(), o.counts().seconds(), 0,
-                Double.NaN, Double.NaN, stats, memory, check));
+                Double.NaN, Double.NaN, stats, memory, Consumers.Cpu.NONE, check));
     }
 }

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A second embedded MariaDB replicating from the leader with MariaDB's own GTID replication. It keeps a
@@ -21,10 +23,15 @@ final class NativeReplica implements AutoCloseable {
         this.server = server;
     }
 
-    /** Launches a replica with the given server id; {@code parallelThreads} 0 means the single SQL thread. */
-    static NativeReplica launch(int serverId, int parallelThreads) {
-        return new NativeReplica(EmbeddedMariaDb.launch("--server-id=" + serverId, "--log-slave-updates",
+    /**
+     * Launches a replica with the given server id and durability; {@code parallelThreads} 0 means the single SQL
+     * thread.
+     */
+    static NativeReplica launch(int serverId, int parallelThreads, Durability durability) {
+        List<String> args = new ArrayList<>(List.of("--server-id=" + serverId, "--log-slave-updates",
                 "--slave-parallel-threads=" + parallelThreads, "--slave-parallel-mode=optimistic"));
+        args.addAll(List.of(durability.mariaDbArgs()));
+        return new NativeReplica(EmbeddedMariaDb.launch(args.toArray(String[]::new)));
     }
 
     DatabaseServer server() {

@@ -50,7 +50,12 @@ final class OltpWorkload {
 
     /** Runs the mix for {@code duration}; {@code rate} transactions/s in total, or as fast as possible when 0. */
     Counts run(Duration duration, double rate) throws InterruptedException {
-        return WorkloadRunner.run(leader, "oltp", threads, duration, rate, (c, thread) -> {
+        return run(duration, rate, 0);
+    }
+
+    /** As above, but at most {@code limit} transactions (0: no limit). */
+    Counts run(Duration duration, double rate, long limit) throws InterruptedException {
+        return WorkloadRunner.run(leader, "oltp", threads, duration, rate, limit, (c, thread) -> {
             PreparedStatement[] index = new PreparedStatement[TABLES + 1];
             PreparedStatement[] nonIndex = new PreparedStatement[TABLES + 1];
             PreparedStatement[] delete = new PreparedStatement[TABLES + 1];

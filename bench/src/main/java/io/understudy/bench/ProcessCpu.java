@@ -2,13 +2,17 @@ package io.understudy.bench;
 
 import io.understudy.servers.DatabaseServer;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -52,6 +56,33 @@ final class ProcessCpu {
     static double treeSeconds(long pid) {
         return ProcessHandle.of(pid).map(root -> Stream.concat(Stream.of(root), root.descendants())
                 .mapToDouble(p -> seconds(p.pid())).sum()).orElse(0.0);
+    }
+
+    /**
+     * CPU seconds of each thread of {@code pid} so far, by thread name with digits replaced by N (Linux truncates
+     * names to 15 characters; threads with the same name are added up), largest first.
+     */
+    static Map<String, Double> threadSeconds(long pid) {
+        Map<String, Double> byName = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                    byName.merge(name, seconds, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while we read it
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /** CPU seconds of this JVM. */

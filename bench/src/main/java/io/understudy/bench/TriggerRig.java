@@ -132,7 +132,7 @@ final class TriggerRig implements AutoCloseable {
 
     /** {@code understudy run} in its own JVM, replicating {@value #CAPTURED} to the follower. */
     UnderstudyDaemon startDaemon(String tag) throws Exception {
-        return UnderstudyDaemon.start(config, dir, engine + "-" + tag);
+        return UnderstudyDaemon.start(config, dir, engine + "-" + tag, List.of());
     }
 
     /**

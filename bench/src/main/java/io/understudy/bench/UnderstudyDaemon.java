@@ -33,16 +33,23 @@ final class UnderstudyDaemon implements AutoCloseable {
         this.gcLog = gcLog;
     }
 
-    static UnderstudyDaemon start(Path config, Path dir, String tag) throws IOException {
+    /** Starts the daemon; {@code javaOptions} are added to its JVM, each {@code {tag}} in them replaced by {@code tag}. */
+    static UnderstudyDaemon start(Path config, Path dir, String tag, List<String> javaOptions) throws IOException {
         Path log = dir.resolve("daemon-" + tag + ".log");
         Path gcLog = dir.resolve("daemon-" + tag + "-gc.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + MAX_HEAP,
-                "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
+                "-Xlog:gc:file=" + gcLog));
+        javaOptions.forEach(o -> command.add(o.replace("{tag}", tag)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.understudy.cli.Main", "run", "--config", config.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         return new UnderstudyDaemon(p, log, gcLog);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** Fails with the log's tail when the daemon has exited. */

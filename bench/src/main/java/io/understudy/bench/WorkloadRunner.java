@@ -30,6 +30,13 @@ final class WorkloadRunner {
 
     static Counts run(DatabaseServer leader, String name, int threads, Duration duration, double rate, BodyFactory factory)
             throws InterruptedException {
+        return run(leader, name, threads, duration, rate, 0, factory);
+    }
+
+    /** As above, but stops after {@code limit} transactions in total (0: no limit) if that comes first. */
+    static Counts run(DatabaseServer leader, String name, int threads, Duration duration, double rate, long limit,
+                      BodyFactory factory) throws InterruptedException {
+        AtomicLong started = new AtomicLong();
         AtomicLong transactions = new AtomicLong();
         AtomicLong rows = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -43,7 +50,8 @@ final class WorkloadRunner {
                 try (Connection c = leader.connect(null)) {
                     c.setAutoCommit(false);
                     Body body = factory.create(c, thread);
-                    while (System.nanoTime() < deadline && failure.get() == null) {
+                    while (System.nanoTime() < deadline && failure.get() == null
+                            && (limit == 0 || started.incrementAndGet() <= limit)) {
                         pacer.acquire();
                         int changed = commitWithRetry(c, body);
                         transactions.incrementAndGet();

@@ -20,6 +20,9 @@ class BenchHelpersTest {
         assertThat(quick.workload()).isEqualTo(Duration.ofSeconds(10));
         assertThat(quick.lag()).isEqualTo(Duration.ofSeconds(5));
         assertThat(quick.lagRate()).isEqualTo(500);
+        assertThat(defaults.durability()).isEqualTo(Durability.DEFAULT);
+        assertThat(BenchOptions.parse("--durability", "relaxed").durability()).isEqualTo(Durability.RELAXED);
+        assertThatThrownBy(() -> BenchOptions.parse("--durability", "fast")).hasMessageContaining("default or relaxed");
         assertThatThrownBy(() -> BenchOptions.parse("--bogus", "1")).hasMessageContaining("unknown option --bogus");
         assertThatThrownBy(() -> BenchOptions.parse("--rows-per-table", "1500")).hasMessageContaining("multiple of 1000");
     }

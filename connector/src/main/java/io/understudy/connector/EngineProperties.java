@@ -82,6 +82,11 @@ final class EngineProperties {
         // TLS to the leader is not configurable yet; the two connectors spell "off" differently.
         p.setProperty("database.ssl.mode", leader.kind() == DatabaseKind.MYSQL ? "disabled" : "disable");
         p.setProperty("provide.transaction.metadata", "true");
+        // per-event work Understudy does not need (measured in docs/benchmarks.md): context headers, the
+        // transaction block in every row record, topic names rebuilt for every row record
+        p.setProperty("extended.headers.enabled", "false");
+        p.setProperty("transaction.metadata.factory", TransactionBoundaries.class.getName());
+        p.setProperty("topic.naming.strategy", CachedTopicNames.class.getName());
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("skipped.operations", "none");
         p.setProperty("decimal.handling.mode", "precise");

@@ -30,11 +30,49 @@ final class Offsets {
         }
     }
 
+    /**
+     * The offset as JSON with its keys sorted. Offsets are flat maps of short ASCII strings and numbers, written here
+     * directly (two per leader transaction, so this is on the hot path); anything else goes through Jackson, whose
+     * output the direct form equals.
+     */
     static String format(Map<String, ?> offset) {
+        TreeMap<String, ?> sorted = new TreeMap<>(offset);
+        StringBuilder json = new StringBuilder(160).append('{');
+        for (Map.Entry<String, ?> e : sorted.entrySet()) {
+            Object v = e.getValue();
+            if (!plain(e.getKey()) || !(v == null || v instanceof Long || v instanceof Integer || v instanceof Boolean
+                    || v instanceof String text && plain(text))) {
+                return jackson(sorted);
+            }
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append('"').append(e.getKey()).append("\":");
+            if (v instanceof String) {
+                json.append('"').append(v).append('"');
+            } else {
+                json.append(v);
+            }
+        }
+        return json.append('}').toString();
+    }
+
+    /** Printable ASCII without quote and backslash: JSON needs no escapes for it. */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x20 || ch > 0x7e || ch == '"' || ch == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String jackson(Map<String, ?> sorted) {
         try {
-            return JSON.writeValueAsString(new TreeMap<>(offset));
+            return JSON.writeValueAsString(sorted);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write offset " + offset, e);
+            throw new IllegalStateException("cannot write offset " + sorted, e);
         }
     }
 

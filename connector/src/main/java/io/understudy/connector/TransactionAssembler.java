@@ -13,8 +13,11 @@ import io.understudy.model.TransactionHandler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
     private static final int CHUNK = 1000;
+    private static final int MAX_KINDS = 1000;
 
     private final TransactionHandler handler;
     private final TableFilter filter;
@@ -43,6 +47,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
     private boolean begun;
     private long count;
     private final List<RowChange> chunk = new ArrayList<>();
+    private final Map<Schema, Kind> kinds = new IdentityHashMap<>();
     private volatile Exception failure;
 
     TransactionAssembler(TransactionHandler handler, TableFilter filter, RecordConverter converter, LeaderSession leader,
@@ -83,7 +88,11 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
     }
 
     private void handle(SourceRecord record) throws InterruptedException {
-        if (!(record.value() instanceof Struct value) || isSnapshot(value)) {
+        if (!(record.value() instanceof Struct value)) {
+            return;
+        }
+        Kind kind = kind(value.schema());
+        if (isSnapshot(value, kind)) {
             return;
         }
         if (transactionTopic.equals(record.topic())) {
@@ -93,19 +102,36 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
             } else if ("END".equals(status)) {
                 end(record, value);
             }
-        } else if (value.schema().field("ddl") != null) {
+        } else if (kind.ddl()) {
             schemaChange(record, value);
-        } else if (value.schema().field("op") != null) {
+        } else if (kind.row()) {
             row(record, value);
         }
     }
 
-    private static boolean isSnapshot(Struct value) {
-        if (value.schema().field("source") == null || value.getStruct("source") == null) {
+    /** What a record schema holds, looked up once per schema instead of by field name for every record. */
+    private record Kind(Field source, Field snapshot, boolean ddl, boolean row) {
+    }
+
+    private Kind kind(Schema schema) {
+        Kind kind = kinds.get(schema);
+        if (kind == null) {
+            if (kinds.size() >= MAX_KINDS) {
+                kinds.clear(); // schemas are replaced on DDL; never let the cache grow with them
+            }
+            Field source = schema.field("source");
+            Field snapshot = source == null ? null : source.schema().field("snapshot");
+            kind = new Kind(source, snapshot, schema.field("ddl") != null, schema.field("op") != null);
+            kinds.put(schema, kind);
+        }
+        return kind;
+    }
+
+    private static boolean isSnapshot(Struct value, Kind kind) {
+        if (kind.source() == null || kind.snapshot() == null || !(value.get(kind.source()) instanceof Struct source)) {
             return false;
         }
-        Struct source = value.getStruct("source");
-        Object snapshot = source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        Object snapshot = source.get(kind.snapshot());
         return snapshot != null && !"false".equals(snapshot.toString());
     }
 

@@ -4,22 +4,43 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** PostgreSQL from zonky's binaries on Maven Central, in a temp directory on a free port. */
+/**
+ * PostgreSQL from zonky's binaries on Maven Central, in a temp directory on a free port. Durability is relaxed
+ * by default ({@code fsync=off}, {@code synchronous_commit=off}: tests need no crash safety of the server);
+ * {@link #launch(Map)} overrides any setting, e.g. back to PostgreSQL's own defaults.
+ */
 public final class EmbeddedPostgres implements DatabaseServer {
     private final Path home;
     private final int port;
+    private final Map<String, String> serverConfig;
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
 
-    private EmbeddedPostgres(Path home, int port) {
+    private EmbeddedPostgres(Path home, int port, Map<String, String> serverConfig) {
         this.home = home;
         this.port = port;
+        this.serverConfig = serverConfig;
     }
 
     public static EmbeddedPostgres launch() {
+        return launch(Map.of());
+    }
+
+    /**
+     * Starts a server with {@code overrides} replacing or adding server settings ({@code -c name=value}); for
+     * example {@code fsync=on} (zonky's own {@code -F} flag is overridden by it).
+     */
+    public static EmbeddedPostgres launch(Map<String, String> overrides) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("max_connections", "300");
+        config.put("fsync", "off");
+        config.put("synchronous_commit", "off");
+        config.putAll(overrides);
         try {
             EmbeddedPostgres server = new EmbeddedPostgres(Files.createTempDirectory("understudy-pg-"),
-                    EmbeddedMariaDb.freePort());
+                    EmbeddedMariaDb.freePort(), Map.copyOf(config));
             server.boot();
             return server;
         } catch (IOException e) {
@@ -47,15 +68,13 @@ public final class EmbeddedPostgres implements DatabaseServer {
 
     private void boot() {
         try {
-            pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+            var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setPort(port)
                     .setDataDirectory(home.resolve("data"))
                     .setOverrideWorkingDirectory(Binaries.DIRECTORY.toFile())
-                    .setCleanDataDirectory(false) // we own the directory; zonky would delete it on close
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .start();
+                    .setCleanDataDirectory(false); // we own the directory; zonky would delete it on close
+            serverConfig.forEach(builder::setServerConfig);
+            pg = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start embedded PostgreSQL on port " + port + " in " + home, e);
         }
