@@ -6,6 +6,7 @@ import io.understudy.servers.EmbeddedMariaDb;
 import io.understudy.servers.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,10 +69,10 @@ public final class ApplyBenchmark {
             Setup s = new Setup(leader, single, parallel, maria, pg, mariaConfig, pgConfig, consumers);
             double nativeOltpRate = Double.NaN;
             if (options.phases().contains("oltp")) {
-                nativeOltpRate = catchUp(s, "oltp", OltpWorkload.SCHEMA, () -> oltp.run(options.workload(), 0, options.oltpLimit()));
+                nativeOltpRate = catchUp(s, "oltp", OltpWorkload.SCHEMA, options.oltpLimit(), (time, limit) -> oltp.run(time, 0, limit));
             }
             if (options.phases().contains("bulk")) {
-                catchUp(s, "bulk", BulkWorkload.SCHEMA, () -> bulk.run(options.workload(), options.bulkLimit()));
+                catchUp(s, "bulk", BulkWorkload.SCHEMA, options.bulkLimit(), bulk::run);
             }
             if (options.phases().contains("lag")) {
                 double rate = options.lagRate() > 0 ? options.lagRate() : nativeOltpRate / 2;
@@ -121,17 +122,22 @@ public final class ApplyBenchmark {
         }
     }
 
+    /** The phase's workload on the leader at full speed. */
     private interface Backlog {
-        Counts write() throws Exception;
+        /** Writes for {@code time}, at most {@code limit} transactions (0: no limit). */
+        Counts write(Duration time, long limit) throws Exception;
     }
 
-    /** Builds one backlog and times every consumer on it; returns native single-threaded tx/s. */
-    private double catchUp(Setup s, String phase, String schema, Backlog backlog) throws Exception {
+    /**
+     * Builds one backlog of at most {@code limit} transactions and times every consumer on it, then the warm
+     * daemons on a second backlog of as many transactions; returns native single-threaded tx/s.
+     */
+    private double catchUp(Setup s, String phase, String schema, long limit, Backlog backlog) throws Exception {
         s.single().stopSqlThread();
         s.parallel().stopSqlThread();
         String capturePosition = options.runs("capture") ? s.consumers().capturePosition(s.mariaConfig()) : null;
         System.out.printf("%s: writing the backlog on the leader for %s ...%n", phase, options.workload());
-        Counts counts = backlog.write();
+        Counts counts = backlog.write(options.workload(), limit);
         String marker = phase + "-end";
         FollowerProbe.writeMarker(s.leader(), marker);
         Consumers.LeaderEnd end = s.consumers().leaderEnd();
@@ -140,24 +146,26 @@ public final class ApplyBenchmark {
         Consumers c = s.consumers();
         List<Named> runs = new ArrayList<>();
         if (options.runs("native")) {
-            runs.add(step(phase, "native 1 thread", () -> c.nativeCatchUp(s.single(), end, schema)));
-            runs.add(step(phase, "native 4 optimistic", () -> c.nativeCatchUp(s.parallel(), end, schema)));
+            runs.add(step(phase, "native 1 thread", counts, () -> c.nativeCatchUp(s.single(), end, schema)));
+            runs.add(step(phase, "native 4 optimistic", counts, () -> c.nativeCatchUp(s.parallel(), end, schema)));
         }
         if (options.runs("mariadb")) {
-            runs.add(step(phase, "understudy -> mariadb",
+            runs.add(step(phase, "understudy -> mariadb", counts,
                     () -> c.understudyCatchUp(s.maria(), s.mariaConfig(), marker, phase + "-maria", schema)));
         }
         if (options.runs("postgresql")) {
-            runs.add(step(phase, "understudy -> postgresql",
+            runs.add(step(phase, "understudy -> postgresql", counts,
                     () -> c.understudyCatchUp(s.pg(), s.pgConfig(), marker, phase + "-pg", schema)));
         }
         if (options.runs("capture")) {
-            runs.add(step(phase, "capture only (no apply)", () -> c.captureOnly(s.mariaConfig(), capturePosition, marker, phase)));
+            runs.add(step(phase, "capture only (no apply)", counts,
+                    () -> c.captureOnly(s.mariaConfig(), capturePosition, marker, phase)));
         }
-        boolean maria = options.runs("mariadb") || options.runs("native");
-        Consumers.Timing rawMariaRun = maria ? step(phase, "raw mariadb", () -> raw(c, s.maria(), counts.rows())).timing() : null;
-        Consumers.Timing rawPgRun = options.runs("postgresql")
-                ? step(phase, "raw postgresql", () -> raw(c, s.pg(), counts.rows())).timing() : null;
+        boolean maria = options.feeds("mariadb") || options.runs("native");
+        Consumers.Timing rawMariaRun = maria ? step(phase, "raw mariadb", counts, () -> raw(c, s.maria(), counts.rows())).timing() : null;
+        Consumers.Timing rawPgRun = options.feeds("postgresql")
+                ? step(phase, "raw postgresql", counts, () -> raw(c, s.pg(), counts.rows())).timing() : null;
+        warmCatchUps(s, phase, schema, counts.transactions(), backlog, runs);
         double rawMaria = rawMariaRun == null ? Double.NaN : rawMariaRun.seconds();
         double rawPg = rawPgRun == null ? Double.NaN : rawPgRun.seconds();
         double native1 = options.runs("native") ? counts.transactions() / runs.get(0).timing().seconds() : Double.NaN;
@@ -165,16 +173,17 @@ public final class ApplyBenchmark {
         for (Named run : runs) {
             String name = run.name();
             Consumers.Timing t = run.timing();
-            double rawSeconds = name.endsWith("postgresql") ? rawPg : rawMaria;
-            table.add(new ResultTable.Row(phase, name, counts.transactions(), counts.rows(), t.seconds(), t.startSeconds(),
-                    counts.transactions() / t.seconds() / native1, rawSeconds / t.seconds(), none, t.memory(), t.cpu(), t.check()));
+            Counts n = run.counts();
+            double rawRate = counts.rows() / (name.contains("postgresql") ? rawPg : rawMaria);
+            table.add(new ResultTable.Row(phase, name, n.transactions(), n.rows(), t.seconds(), t.startSeconds(),
+                    n.transactions() / t.seconds() / native1, n.rows() / t.seconds() / rawRate, none, t.memory(), t.cpu(), t.check()));
         }
         UnderstudyDaemon.Memory noMemory = new UnderstudyDaemon.Memory(-1, -1);
         if (maria) {
             table.add(new ResultTable.Row(phase, "raw mariadb (INSERT x1000)", 0, counts.rows(), rawMaria, 0, Double.NaN, 1,
                     none, noMemory, rawMariaRun.cpu(), "-"));
         }
-        if (options.runs("postgresql")) {
+        if (options.feeds("postgresql")) {
             table.add(new ResultTable.Row(phase, "raw postgresql (INSERT x1000)", 0, counts.rows(), rawPg, 0, Double.NaN, 1,
                     none, noMemory, rawPgRun.cpu(), "-"));
         }
@@ -185,15 +194,82 @@ public final class ApplyBenchmark {
         Consumers.Timing run() throws Exception;
     }
 
-    private record Named(String name, Consumers.Timing timing) {
+    /** One timed consumer and the backlog it applied. */
+    private record Named(String name, Counts counts, Consumers.Timing timing) {
     }
 
-    private static Named step(String phase, String name, Timed timed) throws Exception {
+    private static Named step(String phase, String name, Counts counts, Timed timed) throws Exception {
         System.out.printf("%s: %s ...%n", phase, name);
         Consumers.Timing t = timed.run();
         System.out.printf("%s: %s took %.1f s (+%.1f s start-up), CPU s: consumer %.1f, follower server %.1f, leader %.1f; %s%n",
                 phase, name, t.seconds(), t.startSeconds(), t.cpu().consumer(), t.cpu().server(), t.cpu().leader(), t.check());
-        return new Named(name, t);
+        return new Named(name, counts, t);
+    }
+
+    /** A follower of the warm scenario: scenario name, server, daemon tag and its running daemon. */
+    private record Warm(String name, DatabaseServer follower, String tag, UnderstudyDaemon daemon) {
+    }
+
+    /**
+     * The warm scenario (a follower outage with the daemon running): daemons started before the backlog stream
+     * the phase's workload for {@code --warm-up-seconds} (JIT-compiled by then, like a daemon that has run for a
+     * while) and catch up; then they are frozen (SIGSTOP) while a backlog of {@code transactions} is written, and
+     * timed one after the other from SIGCONT. The native replicas' SQL threads are stopped meanwhile, as for the
+     * cold backlog, and catch up afterwards (untimed) so that the next phase starts from an applied leader.
+     */
+    private void warmCatchUps(Setup s, String phase, String schema, long transactions, Backlog backlog, List<Named> runs)
+            throws Exception {
+        boolean maria = options.runs("mariadb-warm");
+        boolean pg = options.runs("postgresql-warm");
+        if (!maria && !pg) {
+            return;
+        }
+        Consumers c = s.consumers();
+        // the leader's binlog dump threads must not drop a frozen daemon's connection while the backlog is written
+        // (net_write_timeout, 60 s by default); their sessions take the values at connect, so before the start
+        String restore = c.leaderNetTimeouts(3600);
+        List<Warm> warm = new ArrayList<>();
+        try {
+            if (maria) {
+                String tag = phase + "-maria-warm";
+                warm.add(new Warm("understudy -> mariadb (warm)", s.maria(), tag, c.daemon(s.mariaConfig(), tag)));
+            }
+            if (pg) {
+                String tag = phase + "-pg-warm";
+                warm.add(new Warm("understudy -> postgresql (warm)", s.pg(), tag, c.daemon(s.pgConfig(), tag)));
+            }
+            System.out.printf("%s: warm-up, the workload for %s with the daemons running ...%n", phase, options.warmUp());
+            backlog.write(options.warmUp(), 0);
+            String ready = phase + "-warm-ready";
+            FollowerProbe.writeMarker(s.leader(), ready);
+            for (Warm w : warm) {
+                Consumers.awaitMarker(w.daemon(), w.follower(), ready);
+            }
+            s.single().stopSqlThread();
+            s.parallel().stopSqlThread();
+            for (Warm w : warm) {
+                w.daemon().freeze();
+            }
+            System.out.printf("%s: daemons frozen; writing %,d transactions on the leader ...%n", phase, transactions);
+            Counts counts = backlog.write(Consumers.CATCH_UP_TIMEOUT, transactions);
+            String marker = phase + "-warm-end";
+            FollowerProbe.writeMarker(s.leader(), marker);
+            System.out.printf("%s: warm backlog %,d transactions, %,d rows in %.1f s (%,.0f tx/s)%n", phase,
+                    counts.transactions(), counts.rows(), counts.seconds(), counts.txPerSecond());
+            for (Warm w : warm) {
+                runs.add(step(phase, w.name(), counts, () -> c.warmCatchUp(w.daemon(), w.follower(), marker, w.tag(), schema)));
+            }
+        } finally {
+            warm.forEach(w -> w.daemon().close());
+            s.leader().execute(null, restore);
+        }
+        if (options.runs("native")) {
+            String gtid = c.leaderEnd().gtid();
+            for (NativeReplica replica : List.of(s.single(), s.parallel())) {
+                replica.startSqlThread();
+                replica.awaitApplied(gtid, Consumers.CATCH_UP_TIMEOUT);
+            }
+        }
     }
 
     private static Consumers.Timing raw(Consumers consumers, DatabaseServer follower, long rows) {

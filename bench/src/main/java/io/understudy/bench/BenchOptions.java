@@ -18,23 +18,26 @@ import java.util.Set;
  * @param out          directory for CSV, PNG and daemon logs
  * @param durability   durability settings of every server (leader, native replicas, Understudy followers)
  * @param phases       which of oltp, bulk, lag run (all by default; for profiling one scenario)
- * @param consumers    which of native, mariadb, postgresql apply (all three by default; raw ceilings follow the
- *                     followers), and capture: the connector alone into a counting handler, for profiling it
+ * @param consumers    which of native, mariadb, postgresql, mariadb-warm, postgresql-warm apply (all five by default;
+ *                     raw ceilings follow the followers; -warm: the daemon ran before the backlog and was frozen
+ *                     while it was written), and capture: the connector alone into a counting handler, for profiling
  * @param oltpLimit    at most this many OLTP backlog transactions (0: as many as the leader writes in {@code workload})
  * @param bulkLimit    the same for bulk transactions; fixed-size backlogs make CPU per row comparable between runs
  * @param daemonJavaOptions extra JVM options of each Understudy daemon, {@code {tag}} replaced by the run's tag
  *                     (e.g. {@code -XX:StartFlightRecording=filename=/tmp/{tag}.jfr,settings=profile})
+ * @param warmUp       how long the warm daemons stream the phase's workload at full speed before they are frozen
  */
 record BenchOptions(Duration workload, Duration lag, int threads, int bulkThreads, int rowsPerTable, double lagRate, Path out,
                     Durability durability, Set<String> phases, Set<String> consumers, long oltpLimit, long bulkLimit,
-                    List<String> daemonJavaOptions) {
+                    List<String> daemonJavaOptions, Duration warmUp) {
     static final Set<String> PHASES = Set.of("oltp", "bulk", "lag");
     /** capture: the connector alone into a counting handler (not in the default set; for profiling). */
-    static final Set<String> CONSUMERS = Set.of("native", "mariadb", "postgresql", "capture");
-    static final Set<String> DEFAULT_CONSUMERS = Set.of("native", "mariadb", "postgresql");
+    static final Set<String> CONSUMERS = Set.of("native", "mariadb", "postgresql", "mariadb-warm", "postgresql-warm", "capture");
+    static final Set<String> DEFAULT_CONSUMERS = Set.of("native", "mariadb", "postgresql", "mariadb-warm", "postgresql-warm");
     static final String USAGE = "bench/apply [--quick] [--seconds N] [--lag-seconds N] [--threads N] [--bulk-threads N]"
             + " [--rows-per-table N] [--lag-rate TX_PER_S] [--durability default|relaxed] [--phases oltp,bulk,lag]"
-            + " [--consumers native,mariadb,postgresql,capture] [--oltp-tx N] [--bulk-tx N] [--daemon-java-opts 'OPTS'] [--out DIR]";
+            + " [--consumers native,mariadb,postgresql,mariadb-warm,postgresql-warm,capture] [--oltp-tx N] [--bulk-tx N]"
+            + " [--warm-up-seconds N] [--daemon-java-opts 'OPTS'] [--out DIR]";
 
     BenchOptions {
         if (rowsPerTable < 1000 || rowsPerTable % 1000 != 0) {
@@ -48,9 +51,14 @@ record BenchOptions(Duration workload, Duration lag, int threads, int bulkThread
         daemonJavaOptions = List.copyOf(daemonJavaOptions);
     }
 
-    /** Whether {@code consumer} (native, mariadb, postgresql) takes part. */
+    /** Whether {@code consumer} (native, mariadb, postgresql, mariadb-warm, ...) takes part. */
     boolean runs(String consumer) {
         return consumers.contains(consumer);
+    }
+
+    /** Whether Understudy applies to {@code follower} (mariadb, postgresql) in a catch-up, cold or warm. */
+    boolean feeds(String follower) {
+        return runs(follower) || runs(follower + "-warm");
     }
 
     private static Set<String> choose(String option, String value, Set<String> allowed) {
@@ -76,11 +84,13 @@ record BenchOptions(Duration workload, Duration lag, int threads, int bulkThread
         List<String> javaOptions = List.of();
         long oltpLimit = 0;
         long bulkLimit = 0;
+        long warmUp = 20;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if ("--quick".equals(a)) {
                 seconds = 10;
                 rows = 20_000;
+                warmUp = 10;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -100,12 +110,13 @@ record BenchOptions(Duration workload, Duration lag, int threads, int bulkThread
                 case "--consumers" -> consumers = choose(a, v, CONSUMERS);
                 case "--oltp-tx" -> oltpLimit = Long.parseLong(v);
                 case "--bulk-tx" -> bulkLimit = Long.parseLong(v);
+                case "--warm-up-seconds" -> warmUp = Long.parseLong(v);
                 case "--daemon-java-opts" -> javaOptions = Arrays.stream(v.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
                 default -> throw new IllegalArgumentException("unknown option " + a + "; usage: " + USAGE);
             }
         }
         return new BenchOptions(Duration.ofSeconds(seconds), Duration.ofSeconds(lagSeconds == null ? seconds : lagSeconds),
                 threads, bulkThreads, rows, rate, out, durability, phases, consumers, oltpLimit, bulkLimit,
-                javaOptions);
+                javaOptions, Duration.ofSeconds(warmUp));
     }
 }

@@ -131,36 +131,87 @@ final class Consumers {
     }
 
     /**
-     * Starts the daemon on a config with one follower and times until the follower shows the leader's
-     * {@code marker} row (written after the backlog); then SIGTERMs it.
+     * Starts the daemon (a cold JVM) on a config with one follower and times from its first applied transaction
+     * until the follower shows the leader's {@code marker} row (written after the backlog); then SIGTERMs it.
      */
     Timing understudyCatchUp(DatabaseServer follower, Path config, String marker, String tag, String schema) throws Exception {
         try (FollowerProbe probe = new FollowerProbe(follower)) {
             long before = probe.appliedTransactions();
             long start = System.nanoTime();
-            long first = 0;
-            CpuProbe cpu = null;
-            UnderstudyDaemon.Memory memory;
             try (UnderstudyDaemon daemon = daemon(config, tag)) {
-                while (!probe.hasMarker(marker)) {
-                    if (first == 0 && probe.appliedTransactions() > before) {
-                        first = System.nanoTime();
-                        cpu = new CpuProbe(daemon.pid(), follower);
-                    }
-                    daemon.checkAlive();
-                    if (System.nanoTime() - start > CATCH_UP_TIMEOUT.toNanos()) {
-                        throw new IllegalStateException(tag + ": follower did not reach marker " + marker + " within " + CATCH_UP_TIMEOUT);
-                    }
-                    Thread.sleep(20);
-                }
-                long end = System.nanoTime();
-                Cpu used = cpu == null ? Cpu.NONE : cpu.used();
-                printThreads(tag, ProcessCpu.threadSeconds(daemon.pid()));
-                memory = daemon.memory();
-                daemon.terminate();
-                first = first == 0 ? end : first;
-                return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, used, check(follower, schema));
+                return untilMarker(daemon, probe, follower, marker, tag, schema, start, before, null);
             }
+        }
+    }
+
+    /**
+     * Thaws a daemon frozen (SIGSTOP) while the backlog was written and times from SIGCONT until the follower
+     * shows {@code marker}; then SIGTERMs it.
+     */
+    Timing warmCatchUp(UnderstudyDaemon daemon, DatabaseServer follower, String marker, String tag, String schema) throws Exception {
+        try (FollowerProbe probe = new FollowerProbe(follower)) {
+            printThreads(tag + " at SIGCONT", ProcessCpu.threadSeconds(daemon.pid()));
+            CpuProbe cpu = new CpuProbe(daemon.pid(), follower);
+            long start = System.nanoTime();
+            daemon.thaw();
+            return untilMarker(daemon, probe, follower, marker, tag, schema, start, Long.MAX_VALUE, cpu);
+        }
+    }
+
+    /**
+     * Waits for {@code marker}; the apply time runs from the first transaction applied after {@code before} when
+     * {@code cpu} is null (read from then on), else from {@code start}.
+     */
+    private Timing untilMarker(UnderstudyDaemon daemon, FollowerProbe probe, DatabaseServer follower, String marker,
+                               String tag, String schema, long start, long before, CpuProbe cpu) throws Exception {
+        long first = cpu == null ? 0 : start;
+        while (!probe.hasMarker(marker)) {
+            if (first == 0 && probe.appliedTransactions() > before) {
+                first = System.nanoTime();
+                cpu = new CpuProbe(daemon.pid(), follower);
+            }
+            daemon.checkAlive();
+            if (System.nanoTime() - start > CATCH_UP_TIMEOUT.toNanos()) {
+                throw new IllegalStateException(tag + ": follower did not reach marker " + marker + " within " + CATCH_UP_TIMEOUT);
+            }
+            Thread.sleep(20);
+        }
+        long end = System.nanoTime();
+        Cpu used = cpu == null ? Cpu.NONE : cpu.used();
+        printThreads(tag, ProcessCpu.threadSeconds(daemon.pid()));
+        UnderstudyDaemon.Memory memory = daemon.memory();
+        daemon.terminate();
+        first = first == 0 ? end : first;
+        return new Timing((end - first) / 1e9, (first - start) / 1e9, memory, used, check(follower, schema));
+    }
+
+    /** Waits until the running {@code daemon} has brought {@code follower} up to the leader's {@code marker}. */
+    static void awaitMarker(UnderstudyDaemon daemon, DatabaseServer follower, String marker) throws Exception {
+        try (FollowerProbe probe = new FollowerProbe(follower)) {
+            long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+            while (!probe.hasMarker(marker)) {
+                daemon.checkAlive();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("follower on port " + follower.port() + " did not reach marker " + marker);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * Sets the leader's {@code net_read_timeout} and {@code net_write_timeout} for the sessions opened from now on
+     * (a session keeps the values it started with); returns the statement that restores the previous values.
+     */
+    String leaderNetTimeouts(long seconds) throws Exception {
+        try (Connection c = leader.connect(null); Statement s = c.createStatement()) {
+            String restore;
+            try (ResultSet rs = s.executeQuery("SELECT @@global.net_read_timeout, @@global.net_write_timeout")) {
+                rs.next();
+                restore = "SET GLOBAL net_read_timeout = " + rs.getLong(1) + ", net_write_timeout = " + rs.getLong(2);
+            }
+            s.execute("SET GLOBAL net_read_timeout = " + seconds + ", net_write_timeout = " + seconds);
+            return restore;
         }
     }
 

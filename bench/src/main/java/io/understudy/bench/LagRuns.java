@@ -52,18 +52,10 @@ final class LagRuns {
     }
 
     private void understudy(DatabaseServer follower, Path config, String name, String tag) throws Exception {
-        try (UnderstudyDaemon daemon = s.consumers().daemon(config, tag);
-             FollowerProbe probe = new FollowerProbe(follower)) {
+        try (UnderstudyDaemon daemon = s.consumers().daemon(config, tag)) {
             String ready = tag + "-ready";
             FollowerProbe.writeMarker(s.leader(), ready);
-            long deadline = System.nanoTime() + Consumers.CATCH_UP_TIMEOUT.toNanos();
-            while (!probe.hasMarker(ready)) {
-                daemon.checkAlive();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(name + ": did not catch up before the lag run");
-                }
-                Thread.sleep(20);
-            }
+            Consumers.awaitMarker(daemon, follower, ready);
             Outcome o = measure(follower);
             UnderstudyDaemon.Memory memory = daemon.memory();
             daemon.terminate();

@@ -46,11 +46,11 @@ final class ResultTable {
     }
 
     void print(PrintStream out) {
-        String header = "%-5s %-26s %9s %10s %8s %6s %9s %10s %8s %7s %11s %7s %8s %8s %8s %8s %8s  %s%n";
+        String header = "%-5s %-31s %9s %10s %8s %6s %9s %10s %8s %7s %11s %7s %8s %8s %8s %8s %8s  %s%n";
         out.printf(header, "PHASE", "SCENARIO", "TX", "ROWS", "SECONDS", "START", "TX/S", "ROWS/S", "xNATIVE1", "xRAW",
                 "CPU_S(C+S)", "US/ROW", "LAG_P50", "LAG_P99", "LAG_MAX", "RSS_MIB", "HEAP_MIB", "CHECK");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-5s %-26s %9s %10s %8.1f %6.1f %9s %10s %8s %7s %11s %7s %8s %8s %8s %8s %8s  %s%n",
+            out.printf(Locale.ROOT, "%-5s %-31s %9s %10s %8.1f %6.1f %9s %10s %8s %7s %11s %7s %8s %8s %8s %8s %8s  %s%n",
                     r.phase(), r.scenario(), count(r.transactions()), count(r.rows()), r.seconds(), r.startSeconds(),
                     r.transactions() > 0 ? String.format(Locale.ROOT, "%,.0f", r.txPerSecond()) : "-",
                     String.format(Locale.ROOT, "%,.0f", r.rowsPerSecond()), ratio(r.vsNative()), ratio(r.vsRaw()),

@@ -80,6 +80,26 @@ final class UnderstudyDaemon implements AutoCloseable {
         return new Memory(rssKib < 0 ? -1 : rssKib / 1024, heap);
     }
 
+    /**
+     * SIGSTOP: every thread stops where it is and the connections stay open, as through a follower outage with
+     * the daemon running; {@link #thaw()} resumes it.
+     */
+    void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + kill.exitValue());
+        }
+    }
+
     /** SIGTERM, then waits for a clean exit. */
     void terminate() throws Exception {
         process.destroy();

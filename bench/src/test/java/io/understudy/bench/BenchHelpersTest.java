@@ -20,6 +20,14 @@ class BenchHelpersTest {
         assertThat(quick.workload()).isEqualTo(Duration.ofSeconds(10));
         assertThat(quick.lag()).isEqualTo(Duration.ofSeconds(5));
         assertThat(quick.lagRate()).isEqualTo(500);
+        assertThat(defaults.warmUp()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(quick.warmUp()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.runs("postgresql-warm")).isTrue();
+        BenchOptions warmOnly = BenchOptions.parse("--consumers", "mariadb-warm", "--warm-up-seconds", "5");
+        assertThat(warmOnly.feeds("mariadb")).isTrue();
+        assertThat(warmOnly.runs("mariadb")).isFalse();
+        assertThat(warmOnly.feeds("postgresql")).isFalse();
+        assertThat(warmOnly.warmUp()).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.durability()).isEqualTo(Durability.DEFAULT);
         assertThat(BenchOptions.parse("--durability", "relaxed").durability()).isEqualTo(Durability.RELAXED);
         assertThatThrownBy(() -> BenchOptions.parse("--durability", "fast")).hasMessageContaining("default or relaxed");
