@@ -40,6 +40,9 @@ final class UnderstudyDaemon implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + MAX_HEAP,
                 "-Xlog:gc:file=" + gcLog));
+        if (javaOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+            command.add("-XX:+UseParallelGC"); // as bin/understudy and the image start the daemon
+        }
         javaOptions.forEach(o -> command.add(o.replace("{tag}", tag)));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.understudy.cli.Main", "run", "--config", config.toString()));
