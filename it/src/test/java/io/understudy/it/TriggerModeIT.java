@@ -163,33 +163,24 @@ class TriggerModeIT extends ClusterTest {
     }
 
     private static long newestTick() throws Exception {
-        try (Connection c = cluster.leader.connect(null); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM understudy.tick")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return leaderLong("SELECT COALESCE(MAX(id), 0) FROM understudy.tick");
     }
 
     /** The tick of the follower furthest behind, as recorded on the leader. */
     private static long slowestConsumerTick() throws Exception {
-        try (Connection c = cluster.leader.connect(null); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MIN(tick), 0) FROM understudy.consumer")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return leaderLong("SELECT COALESCE(MIN(tick), 0) FROM understudy.consumer");
     }
 
     private static long maxChangeId() throws Exception {
-        try (Connection c = cluster.leader.connect(null); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM understudy.change_log")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return leaderLong("SELECT COALESCE(MAX(id), 0) FROM understudy.change_log");
     }
 
     private static long changeRows() throws Exception {
-        try (Connection c = cluster.leader.connect(null); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM understudy.change_log")) {
+        return leaderLong("SELECT COUNT(*) FROM understudy.change_log");
+    }
+
+    private static long leaderLong(String sql) throws Exception {
+        try (Connection c = cluster.leader.connect(null); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
