@@ -235,9 +235,7 @@ final class Consumers {
      */
     Timing captureOnly(Path config, String position, String marker, String tag) throws Exception {
         Path log = dir.resolve("capture-" + tag + ".log");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + UnderstudyDaemon.MAX_HEAP));
-        daemonJavaOptions.forEach(o -> command.add(o.replace("{tag}", "capture-" + tag)));
+        List<String> command = UnderstudyDaemon.java(daemonJavaOptions, "capture-" + tag);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CaptureOnly.class.getName(),
                 config.toString(), position, marker));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -58,7 +58,7 @@ public final class SnapshotBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --rows N, --repeat N, --targets all|mariadb|postgresql");
             }
         }
-        Path sakila = Path.of("../shared/testdata/sakila").toAbsolutePath().normalize();
+        Path sakila = Path.of("testdata/sakila").toAbsolutePath().normalize();
         new SnapshotBenchmark(rows, repeat, targets, sakila).run();
     }
 

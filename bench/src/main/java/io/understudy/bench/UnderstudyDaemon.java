@@ -33,17 +33,27 @@ final class UnderstudyDaemon implements AutoCloseable {
         this.gcLog = gcLog;
     }
 
+    /**
+     * The start of a daemon-like JVM's command line: java, the heap limit, the parallel collector unless
+     * {@code javaOptions} choose one (as bin/understudy and the image start the daemon), then {@code javaOptions}
+     * with each {@code {tag}} replaced by {@code tag}.
+     */
+    static List<String> java(List<String> javaOptions, String tag) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + MAX_HEAP));
+        if (javaOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+            command.add("-XX:+UseParallelGC");
+        }
+        javaOptions.forEach(o -> command.add(o.replace("{tag}", tag)));
+        return command;
+    }
+
     /** Starts the daemon; {@code javaOptions} are added to its JVM, each {@code {tag}} in them replaced by {@code tag}. */
     static UnderstudyDaemon start(Path config, Path dir, String tag, List<String> javaOptions) throws IOException {
         Path log = dir.resolve("daemon-" + tag + ".log");
         Path gcLog = dir.resolve("daemon-" + tag + "-gc.log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + MAX_HEAP,
-                "-Xlog:gc:file=" + gcLog));
-        if (javaOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
-            command.add("-XX:+UseParallelGC"); // as bin/understudy and the image start the daemon
-        }
-        javaOptions.forEach(o -> command.add(o.replace("{tag}", tag)));
+        List<String> command = java(javaOptions, tag);
+        command.add("-Xlog:gc:file=" + gcLog);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.understudy.cli.Main", "run", "--config", config.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
