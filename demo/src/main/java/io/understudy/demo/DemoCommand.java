@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--writers", defaultValue = "2", description = "Concurrent writer sessions on the leader (default: ${DEFAULT-VALUE}).")
     int writers;
 
-    @Option(names = "--sakila", paramLabel = "DIR", description = "Directory with sakila-schema.sql and sakila-data.sql (default: ../shared/testdata/sakila, found from the working directory).")
+    @Option(names = "--sakila", paramLabel = "DIR", description = "Directory with sakila-schema.sql and sakila-data.sql (default: the repository's testdata/sakila, found from the working directory).")
     Path sakilaDir;
 
     @Spec

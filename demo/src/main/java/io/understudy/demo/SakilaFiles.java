@@ -3,7 +3,7 @@ package io.understudy.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the Sakila sample files: an explicit directory, or ../shared/testdata/sakila from here or a parent. */
+/** Finds the Sakila sample files: an explicit directory, or the repository's testdata/sakila from here or a parent. */
 final class SakilaFiles {
     private SakilaFiles() {
     }
@@ -14,14 +14,13 @@ final class SakilaFiles {
         }
         Path dir = Path.of("").toAbsolutePath();
         for (Path p = dir; p != null; p = p.getParent()) {
-            for (Path candidate : new Path[] {p.resolve("shared/testdata/sakila"), p.resolve("../shared/testdata/sakila")}) {
-                if (Files.isRegularFile(candidate.resolve("sakila-schema.sql"))) {
-                    return candidate.normalize();
-                }
+            Path candidate = p.resolve("testdata/sakila");
+            if (Files.isRegularFile(candidate.resolve("sakila-schema.sql"))) {
+                return candidate;
             }
         }
         throw new IllegalArgumentException("cannot find the Sakila sample database (sakila-schema.sql) under "
-                + "../shared/testdata/sakila from " + dir + "; pass --sakila DIR");
+                + "testdata/sakila of the repository, looking from " + dir + " upwards; run from the repository or pass --sakila DIR");
     }
 
     private static Path check(Path dir) {

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class Cluster implements AutoCloseable {
     static final String LEADER_PASSWORD = "Le4der-S3cret-pw";
-    static final Path SAKILA = Path.of(System.getProperty("sakila.dir", "../../shared/testdata/sakila"));
+    static final Path SAKILA = Path.of(System.getProperty("sakila.dir", "../testdata/sakila"));
 
     final DatabaseServer leader;
     final DatabaseServer postgres;
