@@ -1,6 +1,7 @@
 package io.understudy.applier;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.understudy.catalog.ForeignKeyGraph;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RowChange;
 import io.understudy.model.Transaction;
@@ -43,19 +44,24 @@ final class ApplyLanes implements AutoCloseable {
     /** How long a group holds its locks while waiting for its turn; see {@link #apply}. */
     static final java.time.Duration TURN_WAIT = java.time.Duration.ofSeconds(2);
 
-    /** One leader transaction of a group. */
-    record Item(Transaction transaction, String transactionId, List<RowChange> changes) {
+    /** One leader transaction of a group, and what a snapshot copy holds of it. */
+    record Item(Transaction transaction, String transactionId, List<RowChange> changes, HandOver.Scope scope) {
     }
 
     /** What a committed group reports back. */
     record Committed(Transaction last, String lastId, int transactions, long rows, Instant appliedAt) {
     }
 
-    private record Group(long sequence, List<Item> items, WriteSet writes, long rows) {
+    /**
+     * Submitted transactions; {@code keys} are the leader's cascading foreign keys when they were read, and
+     * {@code ordered} says a cascade fires: then each transaction is written in leader order with it.
+     */
+    private record Group(long sequence, List<Item> items, WriteSet writes, long rows, ForeignKeyGraph keys,
+                         boolean ordered) {
     }
 
     /** What each lane thread keeps: its own follower table definitions and statement cache. */
-    private record Lane(TableCatalog catalog, StatementWriter writer) {
+    private record Lane(TableCatalog catalog, StatementWriter writer, OrderedWriter ordered) {
     }
 
     private final FollowerRef where;
@@ -110,7 +116,8 @@ final class ApplyLanes implements AutoCloseable {
             synchronized (catalogs) {
                 catalogs.add(catalog);
             }
-            return new Lane(catalog, new StatementWriter(where, dialect, catalog));
+            StatementWriter writer = new StatementWriter(where, dialect, catalog);
+            return new Lane(catalog, writer, new OrderedWriter(writer, new Cascades(where, dialect, catalog)));
         });
     }
 
@@ -130,14 +137,15 @@ final class ApplyLanes implements AutoCloseable {
      *
      * @throws RuntimeException the failure of an earlier group, if one failed
      */
-    void submit(List<Item> items, WriteSet writes, long rows) throws InterruptedException {
+    void submit(List<Item> items, WriteSet writes, long rows, ForeignKeyGraph keys, boolean ordered)
+            throws InterruptedException {
         Group group;
         synchronized (monitor) {
             while (failure == null && (inFlight.size() >= lanes || overlapsInFlight(writes))) {
                 monitor.wait();
             }
             rethrow();
-            group = new Group(nextSequence++, List.copyOf(items), writes, rows);
+            group = new Group(nextSequence++, List.copyOf(items), writes, rows, keys, ordered);
             inFlight.add(group);
         }
         workers.execute(() -> run(group));
@@ -221,7 +229,7 @@ final class ApplyLanes implements AutoCloseable {
         try {
             write(c, group, net);
         } catch (RuntimeException e) {
-            if (!net || !Failures.isDuplicateKey(e)) {
+            if (!net || group.ordered() || !Failures.isDuplicateKey(e)) {
                 throw e;
             }
             c.rollback();
@@ -239,17 +247,22 @@ final class ApplyLanes implements AutoCloseable {
         }
         Lane lane = lanesOfThreads.get();
         List<Item> items = group.items();
-        if (!net) {
+        if (!net || group.ordered()) {
             for (Item item : items) {
-                lane.writer().write(c, ChangePlan.of(item.changes()), item.transactionId());
+                lane.ordered().write(c, item.changes(), group.keys(), item.scope(), item.transactionId());
             }
             return;
         }
         List<RowChange> changes = new ArrayList<>((int) group.rows());
         Map<RowChange, String> transactionOf = new IdentityHashMap<>((int) group.rows());
         for (Item item : items) {
-            changes.addAll(item.changes());
-            item.changes().forEach(change -> transactionOf.put(change, item.transactionId()));
+            for (RowChange change : item.changes()) {
+                RowChange pending = item.scope().live() ? change : item.scope().pending(change);
+                if (pending != null) {
+                    changes.add(pending);
+                    transactionOf.put(pending, item.transactionId());
+                }
+            }
         }
         String ids = items.get(0).transactionId() + " .. " + items.get(items.size() - 1).transactionId();
         lane.writer().write(c, NetPlan.of(changes, t -> uniqueBeyondKey(c, lane.catalog(), t, ids)), transactionOf::get,

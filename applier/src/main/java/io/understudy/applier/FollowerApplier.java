@@ -1,6 +1,7 @@
 package io.understudy.applier;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.understudy.catalog.ForeignKeyGraph;
 import io.understudy.config.FollowerConfig;
 import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
@@ -11,6 +12,7 @@ import io.understudy.model.TransactionHandler;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * prefix of the leader's history, and resuming from {@link #storedPosition()} applies each transaction once.
  * {@link #abort} rolls back everything not yet committed, folded transactions included (they are read again).
  * Without a backlog each batch holds one transaction, so nothing waits.
+ *
+ * <p><b>Cascades.</b> Where the leader's foreign keys changed child rows without logging them (MariaDB), the applier
+ * replays them in the same follower transaction, right after the parent rows that fired them ({@link Cascades}); it
+ * reads the leader's cascading keys from its {@link CascadeSource} when it opens, after each DDL statement, and when
+ * they are older than the source allows.
+ *
+ * <p><b>Hand-over.</b> Right after a snapshot, {@link #handler(HandOver)} gets what the copy holds: changes it holds are
+ * not written again, cascades are replayed only into rows it does not hold, DDL it reflects is skipped.
  *
  * <p>Failures: {@link io.understudy.model.RetriableException} for what may pass (connection lost, deadlock,
  * server restart); {@link ReplicationException} naming follower, table, column, key and transaction for the
@@ -57,7 +67,13 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     private final PositionStore positions;
     private final TableCatalog catalog;
     private final StatementWriter writer;
+    private final OrderedWriter ordered;
     private final SchemaChangeWriter ddl;
+    private final CascadeSource cascadeSource;
+    private volatile ForeignKeyGraph foreignKeys;
+    private Instant foreignKeysReadAt;
+    private HandOver handOver = HandOver.NONE;
+    private HandOver.Scope scope = HandOver.Scope.LIVE;
     private final boolean replicaRole;
     private final List<RowChange> buffer = new ArrayList<>();
     private Connection tx;
@@ -76,8 +92,9 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     private ParallelApply parallel;
 
     private FollowerApplier(FollowerRef where, HikariDataSource pool, Clock clock, Dialect dialect, boolean replicaRole,
-                            int applyThreads) {
+                            int applyThreads, CascadeSource cascadeSource) {
         this.applyThreads = applyThreads;
+        this.cascadeSource = cascadeSource;
         this.where = where;
         this.pool = pool;
         this.clock = clock;
@@ -86,6 +103,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         this.positions = new PositionStore(where, dialect);
         this.catalog = new TableCatalog(where, dialect);
         this.writer = new StatementWriter(where, dialect, catalog);
+        this.ordered = new OrderedWriter(writer, new Cascades(where, dialect, catalog));
         this.ddl = new SchemaChangeWriter(where, dialect, positions);
         this.status = new ApplierStatus(where.name(), null, null, null, null, 0, 0);
     }
@@ -97,14 +115,27 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
      * @throws ReplicationException for failures an operator must fix (login, privileges), saying what to do
      */
     public static FollowerApplier open(FollowerConfig follower, Clock clock) {
+        return open(follower, clock, CascadeSource.NONE);
+    }
+
+    /**
+     * Like {@link #open(FollowerConfig, Clock)}, replaying the cascades of the leader's foreign keys that
+     * {@code cascades} reads.
+     *
+     * @throws io.understudy.model.RetriableException when the follower or the leader (for its foreign keys) is
+     *                                                unreachable
+     */
+    public static FollowerApplier open(FollowerConfig follower, Clock clock, CascadeSource cascades) {
         FollowerRef where = FollowerRef.of(follower);
         Dialect dialect = Dialect.of(follower.endpoint().kind());
         HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect, follower.applyThreads() + 2);
         try {
             new PositionStore(where, dialect).migrate(pool, follower.endpoint().user());
             boolean replicaRole = dialect instanceof PostgresDialect && SessionProbe.replicaRoleAllowed(where, pool);
-            FollowerApplier applier = new FollowerApplier(where, pool, clock, dialect, replicaRole, follower.applyThreads());
+            FollowerApplier applier = new FollowerApplier(where, pool, clock, dialect, replicaRole, follower.applyThreads(),
+                    cascades);
             applier.loadStatus();
+            applier.readForeignKeys();
             return applier;
         } catch (RuntimeException e) {
             pool.close();
@@ -112,12 +143,20 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         }
     }
 
+    /** {@link #handler(HandOver)} for a follower without a snapshot to hand over from. */
+    public TransactionHandler handler() {
+        return handler(HandOver.NONE);
+    }
+
     /**
      * The handler to give the change source: this applier itself with one apply thread; with more, a handler
      * that applies independent transactions on several connections and commits them in leader order
      * ({@link ParallelApply}). Either way {@link #close()} closes it.
+     *
+     * @param handOver what the follower's snapshot copy holds of the transactions streamed after it
      */
-    public synchronized TransactionHandler handler() {
+    public synchronized TransactionHandler handler(HandOver handOver) {
+        this.handOver = handOver;
         if (applyThreads == 1) {
             return this;
         }
@@ -126,7 +165,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
             boolean net = dialect instanceof MySqlFamilyDialect || replicaRole;
             ApplyLanes lanes = new ApplyLanes(where, pool, dialect, dialect.transactionSetup(replicaRole), clock,
                     applyThreads, net, this::record);
-            parallel = new ParallelApply(this, lanes, new TableCatalog(where, dialect));
+            parallel = new ParallelApply(this, lanes, new TableCatalog(where, dialect), handOver);
             LOG.info("{}: applying independent transactions on {} connections, committing in leader order", where,
                     applyThreads);
         }
@@ -193,10 +232,17 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
 
     @Override
     public void begin(String transactionId) {
+        begin(transactionId, null);
+    }
+
+    @Override
+    public void begin(String transactionId, Position start) {
         if (inLeaderTransaction) {
             throw new IllegalStateException(where + ": begin(" + transactionId + ") while transaction " + txId
                     + " is open; call commit or abort first");
         }
+        scope = handOver.scope(start);
+        foreignKeys();
         txId = transactionId;
         txRows = 0;
         inLeaderTransaction = true;
@@ -278,9 +324,14 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         if (tx != null) {
             throw SchemaChangeWriter.notInTransaction(where, txId);
         }
+        if (handOver.holds(change)) {
+            LOG.info("{}: {} is already in the snapshot copy; skipped", where, change.ddl());
+            return;
+        }
         Instant appliedAt = clock.instant();
         ddl.apply(pool, change, dialect.transactionSetup(replicaRole), appliedAt);
         catalog.clear(); // table definitions changed
+        readForeignKeys(); // the statement may have added, dropped or changed keys
         synchronized (this) {
             transactions++;
             durable = change.position();
@@ -324,10 +375,9 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         if (buffer.isEmpty()) {
             return;
         }
-        List<ChangePlan.Group> plan = ChangePlan.of(buffer);
-        buffer.clear();
         try {
-            writer.write(tx, plan, txId);
+            ordered.write(tx, buffer, foreignKeys, scope, txId);
+            buffer.clear();
         } catch (RuntimeException e) {
             discard();
             throw e;
@@ -370,6 +420,32 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         folded = 0;
         foldedRows = 0;
         buffer.clear();
+    }
+
+    /**
+     * The leader's cascading foreign keys to replay, read again first when they are older than the source allows.
+     * Called by the thread that delivers transactions, between them.
+     */
+    ForeignKeyGraph foreignKeys() {
+        Duration every = cascadeSource.rereadEvery();
+        if (every != null && Duration.between(foreignKeysReadAt, clock.instant()).compareTo(every) >= 0) {
+            readForeignKeys();
+        }
+        return foreignKeys;
+    }
+
+    private void readForeignKeys() {
+        ForeignKeyGraph read = cascadeSource.read().get();
+        foreignKeysReadAt = clock.instant();
+        ForeignKeyGraph before = foreignKeys;
+        if (before != null && before.keys().equals(read.keys())) {
+            return; // the same object: parallel apply starts a new group when the keys change
+        }
+        foreignKeys = read;
+        if (before != null || !read.isEmpty()) {
+            LOG.info(read.isEmpty() ? "{}: no cascading foreign keys of the leader to replay" + (before == null ? "" : " any more")
+                    : "{}: replaying {} of the leader (it does not log the rows they change)", where, read);
+        }
     }
 
     private Optional<PositionStore.Stored> readStored() {

@@ -11,12 +11,14 @@ import java.util.Map;
  * A follower table that receives a leader table's rows: its quoted name and its columns by name.
  * Leader column names are matched exactly first, then ignoring case (PostgreSQL folds unquoted names).
  * {@code uniqueIndexes} counts its unique indexes, the primary key included: with more than one, two rows
- * with different keys can still collide, which parallel apply must know.
+ * with different keys can still collide, which parallel apply must know. {@code primaryKey} names the follower's
+ * primary key columns in key order (empty without one).
  */
 record FollowerTable(FollowerRef where, TableId leaderTable, String sqlName, Map<String, FollowerColumn> columns,
-                     int uniqueIndexes) {
+                     int uniqueIndexes, List<String> primaryKey) {
     FollowerTable {
         columns = Map.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
     }
 
     FollowerColumn column(String leaderColumn) {

@@ -1,5 +1,6 @@
 package io.understudy.applier;
 
+import io.understudy.catalog.ForeignKeyGraph;
 import io.understudy.model.Position;
 import io.understudy.model.RowChange;
 import io.understudy.model.SchemaChange;
@@ -22,6 +23,10 @@ import java.util.Optional;
  * {@value #GROUP_ROWS} row changes is not buffered: everything in flight is committed first, then it streams
  * through the serial applier in bounded memory. DDL is a barrier the same way.
  *
+ * <p>A group with a change that fires a foreign-key cascade ({@link Cascades}) is written in leader order, its
+ * cascades replayed in place, and claims every table the cascade can reach as a whole: the cascade changes rows that
+ * no write set names, so no group touching those tables may run beside it.
+ *
  * <p>Called by one thread at a time, like any {@link TransactionHandler}.
  */
 final class ParallelApply implements TransactionHandler, AutoCloseable {
@@ -32,22 +37,39 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
     private final ApplyLanes lanes;
     private final Map<TableId, Boolean> wholeTables = new HashMap<>();
     private final TableCatalog catalog;
+    private final HandOver handOver;
     private final List<ApplyLanes.Item> group = new ArrayList<>();
     private long groupRows;
+    private ForeignKeyGraph groupKeys = ForeignKeyGraph.NONE;
     private List<RowChange> pending;
     private String pendingId;
+    private Position pendingStart;
+    private HandOver.Scope pendingScope;
     private boolean streaming;
 
-    ParallelApply(FollowerApplier serial, ApplyLanes lanes, TableCatalog catalog) {
+    ParallelApply(FollowerApplier serial, ApplyLanes lanes, TableCatalog catalog, HandOver handOver) {
         this.serial = serial;
         this.lanes = lanes;
         this.catalog = catalog;
+        this.handOver = handOver;
     }
 
     @Override
-    public void begin(String transactionId) {
+    public void begin(String transactionId) throws InterruptedException {
+        begin(transactionId, null);
+    }
+
+    @Override
+    public void begin(String transactionId, Position start) throws InterruptedException {
+        pendingScope = handOver.scope(start);
+        ForeignKeyGraph keys = serial.foreignKeys();
+        if (keys != groupKeys) {
+            submitGroup(); // a group is written with one set of keys
+            groupKeys = keys;
+        }
         pending = new ArrayList<>();
         pendingId = transactionId;
+        pendingStart = start;
         streaming = false;
     }
 
@@ -63,7 +85,7 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
             submitGroup();
             lanes.drain();
             streaming = true;
-            serial.begin(pendingId);
+            serial.begin(pendingId, pendingStart);
             serial.changes(pending);
             pending = null;
         }
@@ -77,7 +99,7 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
             streaming = false;
             return;
         }
-        group.add(new ApplyLanes.Item(transaction, pendingId, List.copyOf(pending)));
+        group.add(new ApplyLanes.Item(transaction, pendingId, List.copyOf(pending), pendingScope));
         groupRows += pending.size();
         pending = null;
         if (group.size() >= GROUP_TRANSACTIONS || groupRows >= GROUP_ROWS) {
@@ -122,8 +144,17 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
             return;
         }
         WriteSet writes = new WriteSet();
-        group.forEach(item -> writes.add(item.changes(), this::wholeTable));
-        lanes.submit(group, writes, groupRows);
+        boolean cascades = false;
+        for (ApplyLanes.Item item : group) {
+            writes.add(item.changes(), this::wholeTable);
+            for (RowChange change : item.changes()) {
+                if (groupKeys.fires(change)) {
+                    cascades = true;
+                    groupKeys.reach(change.table()).forEach(writes::claim);
+                }
+            }
+        }
+        lanes.submit(group, writes, groupRows, groupKeys, cascades);
         group.clear();
         groupRows = 0;
     }

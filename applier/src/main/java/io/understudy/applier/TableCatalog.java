@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -56,7 +57,8 @@ final class TableCatalog {
                     + dialect.describeTarget(t) + ". Create it on the follower with the leader's columns and key "
                     + "(Understudy does not replicate DDL), then restart Understudy.");
         }
-        return new FollowerTable(where, t, dialect.qualified(schema, table), columns, uniqueIndexes(md, schema, table));
+        return new FollowerTable(where, t, dialect.qualified(schema, table), columns, uniqueIndexes(md, schema, table),
+                primaryKey(md, schema, table));
     }
 
     private Map<String, FollowerColumn> read(DatabaseMetaData md, String schema, String table) throws SQLException {
@@ -92,6 +94,17 @@ final class TableCatalog {
             }
         }
         return names.size();
+    }
+
+    private List<String> primaryKey(DatabaseMetaData md, String schema, String table) throws SQLException {
+        java.util.TreeMap<Short, String> columns = new java.util.TreeMap<>();
+        try (ResultSet rs = dialect.schemaIsCatalog() ? md.getPrimaryKeys(schema, null, table)
+                : md.getPrimaryKeys(null, schema, table)) {
+            while (rs.next()) {
+                columns.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+            }
+        }
+        return List.copyOf(columns.values());
     }
 
     private static String escape(String name, String esc) {

@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>a row change adds its table and the key of each image (before and after, so a key change covers both);</li>
  *   <li>a whole table is claimed for TRUNCATE, for tables with a unique index besides their key (two different
- *       keys could still collide on it), and for text keys (the follower's collation may call different strings
- *       equal: case, accents, trailing spaces).</li>
+ *       keys could still collide on it), for text keys (the follower's collation may call different strings
+ *       equal: case, accents, trailing spaces), and for every table a foreign-key cascade of the group can reach
+ *       ({@link #claim}).</li>
  * </ul>
  * Immutable after building; not thread-safe while building.
  */
@@ -55,6 +56,12 @@ final class WriteSet {
                 }
             }
         }
+    }
+
+    /** Claims {@code table} as a whole: a foreign-key cascade may change any of its rows. */
+    void claim(TableId table) {
+        tables.add(table);
+        wholeTables.add(table);
     }
 
     private boolean addKey(TableId table, List<Object> key) {

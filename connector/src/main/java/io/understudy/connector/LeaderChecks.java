@@ -5,12 +5,8 @@ import io.understudy.config.Endpoint;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.TableId;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -50,46 +46,10 @@ public final class LeaderChecks {
                             "fix the patterns in capture.tables (schema.table, * as wildcard) or create the tables")
                     : CheckResult.pass("tables", tables.size() + " table(s) replicated"));
             results.add(primaryKeys(session, capture, tables));
-            results.add(cascades(session, capture));
         } catch (ReplicationException e) {
             results.add(CheckResult.fail("queries", e.getMessage(), "grant the user the privileges listed by `understudy check`"));
         }
         return results;
-    }
-
-    /**
-     * MariaDB and MySQL before 9.6 do not write rows changed by ON DELETE/UPDATE CASCADE or SET NULL to the
-     * binlog (only the parent row), so a follower never sees them. Warn about every such foreign key whose
-     * child table is replicated. The keys come from KEY_COLUMN_USAGE and their rules from SHOW CREATE TABLE:
-     * MariaDB hides REFERENTIAL_CONSTRAINTS rows from a user with only SELECT on the table.
-     */
-    private static CheckResult cascades(LeaderSession session, CaptureConfig capture) {
-        Map<TableId, Map<String, String>> byTable = new TreeMap<>(Comparator.comparing(TableId::toString));
-        for (List<String> row : session.query("SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME"
-                + " FROM information_schema.KEY_COLUMN_USAGE WHERE REFERENCED_TABLE_NAME IS NOT NULL ORDER BY 1, 2, 3")) {
-            TableId child = new TableId(row.get(0), row.get(1));
-            if (capture.filter().includes(child)) {
-                byTable.computeIfAbsent(child, t -> new LinkedHashMap<>()).put(row.get(2), row.get(3));
-            }
-        }
-        List<String> keys = new ArrayList<>();
-        byTable.forEach((child, constraints) -> {
-            String create = session.query("SHOW CREATE TABLE `" + child.schema().replace("`", "``") + "`.`"
-                    + child.table().replace("`", "``") + "`").get(0).get(1);
-            constraints.forEach((name, parent) -> {
-                String rule = ForeignKeyRules.of(create, name).cascading();
-                if (rule != null) {
-                    keys.add(child + " -> " + parent + " (" + rule + ")");
-                }
-            });
-        });
-        if (keys.isEmpty()) {
-            return CheckResult.pass("foreign key cascades", "no replicated table depends on a cascading foreign key");
-        }
-        return CheckResult.warn("foreign key cascades", keys.size() + " cascading foreign key(s), e.g. " + keys.get(0)
-                        + ": the leader does not log cascaded child changes, so followers miss them",
-                "delete or re-key child rows explicitly in the application, or avoid deleting/re-keying parents"
-                        + " (see docs/followers.md)");
     }
 
     /** Schemas named by the include patterns plus those of visible tables (a user without SELECT may see none). */

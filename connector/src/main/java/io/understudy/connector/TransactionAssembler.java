@@ -4,6 +4,7 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.understudy.config.TableFilter;
 import io.understudy.model.BinlogPosition;
+import io.understudy.model.Op;
 import io.understudy.model.ReplicationException;
 import io.understudy.model.RowChange;
 import io.understudy.model.SchemaChange;
@@ -35,6 +36,8 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
     private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
     private static final int CHUNK = 1000;
     private static final int MAX_KINDS = 1000;
+    private static final String NEW_KEY = "__debezium.newkey";
+    private static final String OLD_KEY = "__debezium.oldkey";
 
     private final TransactionHandler handler;
     private final TableFilter filter;
@@ -44,6 +47,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
     private final String transactionTopic;
     private String resentTransactionId;
     private String pendingId;
+    private RowChange keyChangeStart;
     private boolean begun;
     private long count;
     private final List<RowChange> chunk = new ArrayList<>();
@@ -154,7 +158,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
                     + " arrived outside a transaction; Understudy needs transaction metadata from the leader");
         }
         RowChange change = converter.convert(record, value, () -> where(record));
-        if (change.op() == io.understudy.model.Op.TRUNCATE) {
+        if (change.op() == Op.TRUNCATE) {
             truncate(record, change);
             return;
         }
@@ -162,6 +166,32 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
             handler.begin(pendingId, position(record.sourceOffset()));
             begun = true;
         }
+        if (keyChangeStart != null) {
+            RowChange start = keyChangeStart;
+            keyChangeStart = null;
+            if (change.op() == Op.INSERT && change.table().equals(start.table()) && header(record, OLD_KEY)) {
+                add(new RowChange(change.table(), Op.UPDATE, start.before(), change.after(), change.keyColumns()));
+                return;
+            }
+            add(start);
+        }
+        if (change.op() == Op.DELETE && header(record, NEW_KEY)) {
+            keyChangeStart = change; // its second half, the insert with the new key, comes next
+            return;
+        }
+        add(change);
+    }
+
+    /**
+     * Debezium sends an UPDATE that changes the primary key as a DELETE (header {@value #NEW_KEY}) followed by an
+     * INSERT (header {@value #OLD_KEY}). Joined again it is one UPDATE, which is what the leader did: the applier needs
+     * to tell it from a delete, because the leader's foreign keys act on it with their ON UPDATE rule, not ON DELETE.
+     */
+    private static boolean header(SourceRecord record, String name) {
+        return record.headers().lastWithName(name) != null;
+    }
+
+    private void add(RowChange change) throws InterruptedException {
         chunk.add(change);
         count++;
         if (chunk.size() >= CHUNK) {
@@ -187,6 +217,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
         reset();
     }
 
+    /** Hands over the buffered changes; a key change's first half stays until its second half arrives. */
     private void flush() throws InterruptedException {
         if (!chunk.isEmpty()) {
             List<RowChange> out = List.copyOf(chunk);
@@ -218,6 +249,10 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
             handler.begin(id, position);
             begun = true;
         }
+        if (keyChangeStart != null) {
+            add(keyChangeStart); // never happens with Debezium 3.5: the insert half always follows
+            keyChangeStart = null;
+        }
         flush();
         Instant commitTime = Instant.ofEpochMilli(value.getInt64("ts_ms"));
         Transaction tx = new Transaction(id, position, commitTime, count);
@@ -226,6 +261,7 @@ final class TransactionAssembler implements DebeziumEngine.ChangeConsumer<Change
     }
 
     private void reset() {
+        keyChangeStart = null;
         pendingId = null;
         begun = false;
         count = 0;

@@ -109,15 +109,47 @@ class BinlogChangeSourceTest {
             assertThat(txs.get(0).changes().get(1).after().get("dtm")).isEqualTo(LocalDateTime.of(69, 5, 6, 7, 8, 9));
 
             List<RowChange> second = txs.get(1).changes();
-            assertThat(second).extracting(RowChange::op).containsExactly(Op.UPDATE, Op.DELETE, Op.DELETE, Op.INSERT);
+            // the key change is one UPDATE again (Debezium splits it into a delete and an insert)
+            assertThat(second).extracting(RowChange::op).containsExactly(Op.UPDATE, Op.DELETE, Op.UPDATE);
             assertThat(second.get(0).before().get("vc")).isEqualTo("héllo 😀");
             assertThat(second.get(0).after().get("vc")).isEqualTo("x");
             assertThat(second.get(0).after().get("tm")).isEqualTo(Duration.ofHours(25).plusMillis(500));
             assertThat(second.get(1).before().get("id")).isEqualTo(2L);
-            assertThat(second.get(3).after().asMap()).isEqualTo(Map.of("id", 3L, "v", 2L));
+            assertThat(second.get(2).before().asMap()).isEqualTo(Map.of("id", 2L, "v", 2L));
+            assertThat(second.get(2).after().asMap()).isEqualTo(Map.of("id", 3L, "v", 2L));
+            assertThat(second.get(2).changesKey()).isTrue();
 
             assertThat(txs.get(2).changes()).containsExactly(RowChange.truncate(new io.understudy.model.TableId("types_db", "other")));
             assertThat(capture.handler.calls).noneMatch(c -> c.startsWith("abort"));
+        }
+    }
+
+    /**
+     * Key changes arrive as the leader made them: an UPDATE (Debezium's delete + insert joined again), row by row in
+     * statement order; a REPLACE of a referenced parent really is a delete and an insert (InnoDB's cascade acts on the
+     * delete), while INSERT ... ON DUPLICATE KEY UPDATE changing the key is an update.
+     */
+    @Test
+    void keyChangesArriveAsUpdatesInStatementOrder() throws Exception {
+        leader.execute("", "CREATE DATABASE keys_db", "CREATE TABLE keys_db.p (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE keys_db.c (id INT PRIMARY KEY, p INT,"
+                        + " FOREIGN KEY (p) REFERENCES keys_db.p (id) ON DELETE CASCADE ON UPDATE CASCADE)",
+                "INSERT INTO keys_db.p VALUES (1, 1), (2, 2), (3, 3)", "INSERT INTO keys_db.c VALUES (10, 1)");
+        CaptureConfig config = schema("keys_db");
+        Position start = now(config);
+        try (Capture capture = Capture.start("keys", leader, config, Optional.of(start))) {
+            leader.execute("keys_db", "UPDATE p SET id = id + 10 ORDER BY id DESC");
+            leader.execute("keys_db", "REPLACE INTO p VALUES (11, 111)");
+            leader.execute("keys_db", "INSERT INTO p VALUES (12, 0) ON DUPLICATE KEY UPDATE id = 22");
+            List<RecordingHandler.Committed> txs = capture.awaitRows(3);
+            assertThat(txs.get(0).changes()).extracting(RowChange::op).containsExactly(Op.UPDATE, Op.UPDATE, Op.UPDATE);
+            assertThat(txs.get(0).changes()).extracting(c -> c.before().get("id") + ">" + c.after().get("id"))
+                    .containsExactly("3>13", "2>12", "1>11");
+            assertThat(txs.get(1).changes()).extracting(RowChange::op).containsExactly(Op.DELETE, Op.INSERT);
+            assertThat(txs.get(2).changes()).singleElement().satisfies(c -> {
+                assertThat(c.op()).isEqualTo(Op.UPDATE);
+                assertThat(c.after().get("id")).isEqualTo(22L);
+            });
         }
     }
 

@@ -47,24 +47,6 @@ class LeaderChecksTest {
                 "replication privileges", "select privileges", "tables", "primary keys");
     }
 
-    /** The replication user has only SELECT: MariaDB hides REFERENTIAL_CONSTRAINTS from it, the check must not. */
-    @Test
-    void warnsAboutCascadingForeignKeysSeenBySelectOnlyUser() {
-        leader.execute("", "CREATE DATABASE fk", "CREATE TABLE fk.parent (id INT PRIMARY KEY)",
-                "CREATE TABLE fk.child (id INT PRIMARY KEY, p INT, CONSTRAINT fk_child_parent FOREIGN KEY (p)"
-                        + " REFERENCES fk.parent (id) ON DELETE CASCADE)",
-                "CREATE TABLE fk.plain (id INT PRIMARY KEY, p INT, CONSTRAINT fk_plain_parent FOREIGN KEY (p)"
-                        + " REFERENCES fk.parent (id))");
-        CheckResult cascades = check("cdc", "cdc-pw", Capture.config(List.of("fk.*"), List.of(), Map.of()))
-                .get("foreign key cascades");
-        assertThat(cascades.ok()).isTrue();
-        assertThat(cascades.fix()).isNotEmpty(); // a warning
-        assertThat(cascades.detail()).contains("1 cascading").contains("fk.child -> parent (ON DELETE CASCADE)")
-                .doesNotContain("plain");
-        assertThat(check("cdc", "cdc-pw", Capture.config(List.of("fk.plain", "fk.parent"), List.of(), Map.of()))
-                .get("foreign key cascades").fix()).isEmpty();
-    }
-
     @Test
     void reportsEachProblemWithAFix() {
         Map<String, CheckResult> results = check("weak", "weak-pw", Capture.config(List.of("chk.*"), List.of(), Map.of()));

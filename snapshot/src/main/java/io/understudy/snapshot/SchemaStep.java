@@ -2,19 +2,18 @@ package io.understudy.snapshot;
 
 import io.understudy.catalog.BulkLoadDdl;
 import io.understudy.catalog.FollowerSchema;
+import io.understudy.catalog.ForeignKey;
+import io.understudy.catalog.ForeignKeys;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.DatabaseKind;
-import io.understudy.connector.ForeignKeyRules;
+import io.understudy.config.TableFilter;
 import io.understudy.model.TableId;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -60,51 +59,26 @@ final class SchemaStep {
         }
     }
 
-    /**
-     * The leader's foreign keys between included tables. Columns come from information_schema.KEY_COLUMN_USAGE;
-     * the ON DELETE/ON UPDATE rules from SHOW CREATE TABLE, because MariaDB shows REFERENTIAL_CONSTRAINTS rows
-     * only to users with more than SELECT on the table (the replication user has just SELECT).
-     */
-    static List<String> foreignKeyDdl(Connection leader, List<TableDef> tables, DatabaseKind kind) throws SQLException {
+    /** The leader's foreign keys between included tables, as follower DDL ({@link ForeignKeys#read}). */
+    static List<String> foreignKeyDdl(Connection leader, List<TableDef> tables, TableFilter filter, DatabaseKind kind)
+            throws SQLException {
         Set<TableId> included = tables.stream().map(TableDef::id).collect(Collectors.toSet());
         List<String> ddl = new ArrayList<>();
-        String sql = "SELECT CONSTRAINT_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, COLUMN_NAME,"
-                + " REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ?"
-                + " AND TABLE_NAME = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION";
-        for (TableDef t : tables) {
-            Map<String, List<String[]>> keys = new LinkedHashMap<>();
-            try (PreparedStatement ps = leader.prepareStatement(sql)) {
-                ps.setString(1, t.id().schema());
-                ps.setString(2, t.id().table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        keys.computeIfAbsent(rs.getString(1), n -> new ArrayList<>()).add(new String[] {
-                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
-                    }
-                }
+        for (ForeignKey k : ForeignKeys.read(leader, filter)) {
+            if (included.contains(k.child()) && included.contains(k.parent())) {
+                ddl.add(foreignKey(kind, k));
             }
-            if (keys.isEmpty()) {
-                continue;
-            }
-            String create = showCreate(leader, t.id());
-            keys.forEach((name, parts) -> {
-                TableId parent = new TableId(parts.get(0)[0], parts.get(0)[1]);
-                if (included.contains(parent)) {
-                    ddl.add(foreignKey(kind, t.id(), name, parent, parts, ForeignKeyRules.of(create, name)));
-                }
-            });
         }
         return ddl;
     }
 
-    private static String foreignKey(DatabaseKind kind, TableId child, String name, TableId parent, List<String[]> parts,
-                                     ForeignKeyRules rules) {
-        String cols = parts.stream().map(p -> q(kind, p[2])).collect(Collectors.joining(", "));
-        String refs = parts.stream().map(p -> q(kind, p[3])).collect(Collectors.joining(", "));
-        return "ALTER TABLE " + q(kind, child.schema()) + "." + q(kind, child.table()) + " ADD CONSTRAINT "
-                + q(kind, name) + " FOREIGN KEY (" + cols + ") REFERENCES " + q(kind, parent.schema()) + "."
-                + q(kind, parent.table()) + " (" + refs + ") ON DELETE " + rules.onDelete() + " ON UPDATE " + rules.onUpdate()
-                + (kind.isMySqlFamily() ? "" : " NOT VALID");
+    private static String foreignKey(DatabaseKind kind, ForeignKey k) {
+        String cols = k.columns().stream().map(c -> q(kind, c)).collect(Collectors.joining(", "));
+        String refs = k.referenced().stream().map(c -> q(kind, c)).collect(Collectors.joining(", "));
+        return "ALTER TABLE " + q(kind, k.child().schema()) + "." + q(kind, k.child().table()) + " ADD CONSTRAINT "
+                + q(kind, k.name()) + " FOREIGN KEY (" + cols + ") REFERENCES " + q(kind, k.parent().schema()) + "."
+                + q(kind, k.parent().table()) + " (" + refs + ") ON DELETE " + k.onDelete().sql() + " ON UPDATE "
+                + k.onUpdate().sql() + (kind.isMySqlFamily() ? "" : " NOT VALID");
     }
 
     /** Runs the foreign key statements; one that exists already (a re-run) is reported and skipped. */

@@ -94,7 +94,7 @@ public final class Snapshot {
             estimates = estimates(l, leader.kind());
             load = SchemaStep.tableDdl(l, tables, kind);
             ddl = SchemaStep.statements(load);
-            foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, kind) : List.of();
+            foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, config.capture().filter(), kind) : List.of();
         } catch (SQLException e) {
             throw new RetriableException("reading the leader's catalog at " + leader.describe() + " failed: "
                     + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.understudy.snapshot;
 
+import io.understudy.applier.HandOver;
 import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
 import io.understudy.config.FollowerConfig;
@@ -9,41 +10,39 @@ import io.understudy.model.ReplicationException;
 import io.understudy.model.RowChange;
 import io.understudy.model.SchemaChange;
 import io.understudy.model.TableId;
-import io.understudy.model.Transaction;
-import io.understudy.model.TransactionHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a follower over from its snapshot to streaming without gap or duplicate. Streaming starts at the
- * smallest snapshot position; a change to a row of table T is dropped when its transaction started before the
- * position T's copy of that row is consistent with (the copy already contains it) and passed on otherwise.
- * Transactions start positions come from {@link TransactionHandler#begin(String, Position)}. A key-changing
- * UPDATE is judged per image: the removal of the old key and the write of the new key separately.
- * Once a transaction starts at or after the largest snapshot position, the filter passes everything.
+ * Hands a follower over from its snapshot to streaming without gap or duplicate: the {@link HandOver} the applier asks.
+ * Streaming starts at the smallest snapshot position; a change to a row of table T is dropped when its transaction
+ * started before the position T's copy of that row is consistent with (the copy already contains it) and passed on
+ * otherwise; a foreign-key cascade of the transaction is replayed only into rows the copy does not hold that way.
+ * Transactions' start positions come from {@link io.understudy.model.TransactionHandler#begin(String, Position)}. A
+ * key-changing UPDATE is judged per image: the removal of the old key and the write of the new key separately.
+ * Once a transaction starts at or after the largest snapshot position, everything passes.
  *
- * <p>Called by one thread at a time, like any {@link TransactionHandler}; not thread-safe.
+ * <p>Thread-safe: {@link #scope} is called by the thread that delivers transactions, the scopes it returns are
+ * immutable and used by the apply lanes.
  */
-public final class SnapshotFilter implements TransactionHandler {
+public final class SnapshotFilter implements HandOver {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotFilter.class);
 
     private final String follower;
     private final Map<TableId, Cutoffs> tables = new HashMap<>();
     private final Position last;
-    private final TransactionHandler next;
-    private boolean active;
-    private Position before;
+    private final AtomicBoolean complete = new AtomicBoolean();
 
     /** @param progress the follower's snapshot progress rows; every one must be done */
-    public SnapshotFilter(String follower, List<SnapshotProgress> progress, TransactionHandler next) {
+    public SnapshotFilter(String follower, List<SnapshotProgress> progress) {
         this.follower = follower;
-        this.next = next;
         List<Position> maxima = new ArrayList<>();
         for (SnapshotProgress p : progress) {
             if (!p.done()) {
@@ -56,111 +55,117 @@ public final class SnapshotFilter implements TransactionHandler {
             maxima.add(c.max());
         }
         this.last = maxima.isEmpty() ? null : Collections.max(maxima, Positions.ORDER);
-        this.active = last != null;
+        complete.set(last == null);
     }
 
     /**
-     * Reads the follower's snapshot progress and returns a filter around {@code next}, or {@code next} itself
-     * when the follower has none.
+     * Reads the follower's snapshot progress and returns the hand-over from it, or {@link HandOver#NONE} when the
+     * follower has none.
      *
      * @throws ReplicationException when a snapshot on this follower is unfinished
      */
-    public static TransactionHandler around(FollowerConfig follower, Clock clock, TransactionHandler next) {
+    public static HandOver load(FollowerConfig follower, Clock clock) {
         List<SnapshotProgress> progress;
         try (SnapshotWriter writer = SnapshotWriter.open(follower, 2, clock)) {
             progress = writer.progress();
         }
         if (progress.isEmpty()) {
-            return next;
+            return HandOver.NONE;
         }
-        SnapshotFilter filter = new SnapshotFilter(follower.name(), progress, next);
+        SnapshotFilter filter = new SnapshotFilter(follower.name(), progress);
         LOG.info("follower {}: snapshot hand-over: changes to {} table(s) older than their snapshot are skipped until {}",
                 follower.name(), progress.size(), filter.last);
         return filter;
     }
 
-    /** Whether the filter still drops changes (false once streaming passed every snapshot position). */
+    /** Whether changes are still dropped (false once streaming passed every snapshot position). */
     public boolean active() {
-        return active;
+        return !complete.get();
     }
 
     @Override
-    public void begin(String transactionId) throws InterruptedException {
-        if (active) {
-            throw new ReplicationException("follower '" + follower + "': transaction " + transactionId
-                    + " arrived without its start position, so the snapshot hand-over cannot tell whether the copy"
-                    + " already contains it; use the binlog capture");
+    public Scope scope(Position start) {
+        if (complete.get()) {
+            return Scope.LIVE;
         }
-        next.begin(transactionId);
-    }
-
-    @Override
-    public void begin(String transactionId, Position start) throws InterruptedException {
-        before = start;
-        if (active && Positions.compare(before, last) >= 0) {
-            active = false;
+        if (start == null) {
+            throw new ReplicationException("follower '" + follower + "': a transaction arrived without its start"
+                    + " position, so the snapshot hand-over cannot tell whether the copy already contains it; use the"
+                    + " binlog capture");
+        }
+        if (Positions.compare(start, last) >= 0) {
+            complete.set(true);
             LOG.info("follower '{}': streaming passed the last snapshot position {}; snapshot hand-over complete",
                     follower, last);
+            return Scope.LIVE;
         }
-        next.begin(transactionId, start);
+        return new TransactionScope(start);
     }
 
-    @Override
-    public void changes(List<RowChange> changes) throws InterruptedException {
-        if (!active) {
-            next.changes(changes);
-            return;
-        }
-        List<RowChange> kept = new ArrayList<>(changes.size());
-        for (RowChange change : changes) {
-            keep(change, kept);
-        }
-        if (!kept.isEmpty()) {
-            next.changes(kept);
-        }
-    }
+    /** What the copies hold of the transaction that started at {@code before}. */
+    private final class TransactionScope implements Scope {
+        private final Position before;
 
-    private void keep(RowChange change, List<RowChange> kept) {
-        Cutoffs cut = tables.get(change.table());
-        if (cut == null) {
-            kept.add(change);
-            return;
+        TransactionScope(Position before) {
+            this.before = before;
         }
-        if (change.op() == Op.TRUNCATE) {
-            if (!copied(cut.min())) {
-                kept.add(change);
-            } else if (!copied(cut.max())) {
-                throw new ReplicationException("follower '" + follower + "': TRUNCATE of " + change.table() + " at "
-                        + before + " falls between the positions of a resumed snapshot of that table; copy it again: stop `understudy run`,"
-                        + " then `understudy snapshot --follower " + follower + " --table " + change.table() + "`");
+
+        @Override
+        public boolean live() {
+            return false;
+        }
+
+        @Override
+        public RowChange pending(RowChange change) {
+            Cutoffs cut = tables.get(change.table());
+            if (cut == null) {
+                return change;
             }
-            return;
-        }
-        if (!change.changesKey()) {
-            if (!copied(cut.positionFor(change.key(change.identity())))) {
-                kept.add(change);
+            if (change.op() == Op.TRUNCATE) {
+                if (!copied(cut.min())) {
+                    return change;
+                }
+                if (!copied(cut.max())) {
+                    throw new ReplicationException("follower '" + follower + "': TRUNCATE of " + change.table() + " at "
+                            + before + " falls between the positions of a resumed snapshot of that table; copy it again:"
+                            + " stop `understudy run`, then `understudy snapshot --follower " + follower + " --table "
+                            + change.table() + "`");
+                }
+                return null;
             }
-            return;
+            if (!change.changesKey()) {
+                return copied(cut.positionFor(change.key(change.identity()))) ? null : change;
+            }
+            boolean removeOld = !copied(cut.positionFor(change.key(change.before())));
+            boolean writeNew = !copied(cut.positionFor(change.key(change.after())));
+            if (removeOld && writeNew) {
+                return change;
+            }
+            if (removeOld) {
+                return new RowChange(change.table(), Op.DELETE, change.before(), null, change.keyColumns());
+            }
+            return writeNew ? new RowChange(change.table(), Op.INSERT, null, change.after(), change.keyColumns()) : null;
         }
-        boolean removeOld = !copied(cut.positionFor(change.key(change.before())));
-        boolean writeNew = !copied(cut.positionFor(change.key(change.after())));
-        if (removeOld && writeNew) {
-            kept.add(change);
-        } else if (removeOld) {
-            kept.add(new RowChange(change.table(), Op.DELETE, change.before(), null, change.keyColumns()));
-        } else if (writeNew) {
-            kept.add(new RowChange(change.table(), Op.INSERT, null, change.after(), change.keyColumns()));
+
+        @Override
+        public Coverage coverage(TableId table) {
+            Cutoffs cut = tables.get(table);
+            if (cut == null || !copied(cut.max())) {
+                return Coverage.NONE; // started after every part of the copy
+            }
+            return copied(cut.min()) ? Coverage.ALL : Coverage.BY_KEY;
         }
-    }
 
-    /** Whether the current transaction is contained in a copy consistent with {@code snapshot}. */
-    private boolean copied(Position snapshot) {
-        return Positions.compare(before, snapshot) < 0;
-    }
+        @Override
+        public boolean copied(TableId table, List<Object> key) {
+            Cutoffs cut = tables.get(table);
+            return cut != null && copied(cut.positionFor(key));
+        }
 
-    @Override
-    public void commit(Transaction transaction) throws InterruptedException {
-        next.commit(transaction);
+        /** Whether this transaction is contained in a copy consistent with {@code snapshot}. */
+        private boolean copied(Position snapshot) {
+            return Positions.compare(before, snapshot) < 0;
+        }
     }
 
     /**
@@ -168,38 +173,23 @@ public final class SnapshotFilter implements TransactionHandler {
      * like the rows; DDL between two snapshot positions of a resumed table cannot be placed and stops.
      */
     @Override
-    public void schemaChange(SchemaChange change) throws InterruptedException {
-        if (active) {
-            Position after = change.position();
-            for (SchemaChange.TableStructure t : change.tables()) {
-                Cutoffs cut = tables.get(t.table());
-                if (cut == null || Positions.compare(after, cut.max()) > 0) {
-                    continue;
-                }
-                if (Positions.compare(after, cut.min()) <= 0 && change.tables().size() == 1) {
-                    LOG.info("follower '{}': {} is already in the snapshot of {}; skipped", follower, change.ddl(), t.table());
-                    return;
-                }
-                throw new ReplicationException("follower '" + follower + "': DDL " + change.ddl() + " at " + after
-                        + " ran while " + t.table() + " was being copied; copy that table again: stop `understudy run`, then"
-                        + " `understudy snapshot --follower " + follower + " --table " + t.table() + "`");
-            }
+    public boolean holds(SchemaChange change) {
+        if (complete.get()) {
+            return false;
         }
-        next.schemaChange(change);
-    }
-
-    @Override
-    public void abort() {
-        next.abort();
-    }
-
-    @Override
-    public java.util.Optional<Position> durable() {
-        return next.durable();
-    }
-
-    @Override
-    public void endOfBatch() throws InterruptedException {
-        next.endOfBatch();
+        Position after = change.position();
+        for (SchemaChange.TableStructure t : change.tables()) {
+            Cutoffs cut = tables.get(t.table());
+            if (cut == null || Positions.compare(after, cut.max()) > 0) {
+                continue;
+            }
+            if (Positions.compare(after, cut.min()) <= 0 && change.tables().size() == 1) {
+                return true;
+            }
+            throw new ReplicationException("follower '" + follower + "': DDL " + change.ddl() + " at " + after
+                    + " ran while " + t.table() + " was being copied; copy that table again: stop `understudy run`, then"
+                    + " `understudy snapshot --follower " + follower + " --table " + t.table() + "`");
+        }
+        return false;
     }
 }

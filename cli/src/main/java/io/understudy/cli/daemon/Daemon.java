@@ -1,5 +1,7 @@
 package io.understudy.cli.daemon;
 
+import io.understudy.applier.CascadeSource;
+import io.understudy.catalog.ForeignKeys;
 import io.understudy.config.CaptureConfig;
 import io.understudy.config.CaptureMode;
 import io.understudy.config.FollowerConfig;
@@ -52,7 +54,7 @@ public final class Daemon implements AutoCloseable {
             FollowerConfig follower = config.followers().get(i);
             FollowerPipeline pipeline = new FollowerPipeline(follower, sources(follower, i),
                     config.capture().mode() == CaptureMode.TRIGGER ? TriggerChangeSource::decode : BinlogChangeSource::decode,
-                    clock, Duration.ofSeconds(30), skipDdlAt);
+                    cascades(), clock, Duration.ofSeconds(30), skipDdlAt);
             Thread thread = new Thread(pipeline, "follower-" + follower.name());
             pipelines.add(pipeline);
             threads.add(thread);
@@ -62,6 +64,16 @@ public final class Daemon implements AutoCloseable {
             http = HttpEndpoint.start(config.http(), this::states);
         }
         log.info("understudy running: leader {}, {} follower(s)", config.leader().describe(), pipelines.size());
+    }
+
+    /**
+     * The leader's cascading foreign keys, which each applier replays where the leader does not log what they change.
+     * Binlog mode delivers DDL, after which the applier reads them again; trigger mode delivers none, so they are read
+     * again every 30 s (as often as the trigger source checks the capture definitions).
+     */
+    private CascadeSource cascades() {
+        Duration every = config.capture().mode() == CaptureMode.TRIGGER ? Duration.ofSeconds(30) : null;
+        return new CascadeSource(() -> ForeignKeys.toReplay(config.leader(), config.capture()), every);
     }
 
     /** Binlog mode: a binlog reader per follower; trigger mode: a change-table reader registered under its name. */

@@ -1,5 +1,6 @@
 package io.understudy.cli.daemon;
 
+import io.understudy.applier.CascadeSource;
 import io.understudy.applier.FollowerApplier;
 import io.understudy.applier.FollowerLock;
 import io.understudy.config.FollowerConfig;
@@ -43,11 +44,13 @@ final class FollowerPipeline implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ProgressTracker progress;
     private final Set<String> skipDdlAt;
+    private final CascadeSource cascades;
     private volatile ChangeSource current;
 
     FollowerPipeline(FollowerConfig follower, Supplier<ChangeSource> sources, Function<String, Position> decoder,
-                     Clock clock, Duration maxBackoff, Set<String> skipDdlAt) {
+                     CascadeSource cascades, Clock clock, Duration maxBackoff, Set<String> skipDdlAt) {
         this.skipDdlAt = skipDdlAt;
+        this.cascades = cascades;
         this.follower = follower;
         this.sources = sources;
         this.decoder = decoder;
@@ -107,12 +110,12 @@ final class FollowerPipeline implements Runnable {
 
     private void runOnce() throws InterruptedException {
         try (FollowerLock lock = FollowerLock.acquire(follower, "understudy run");
-             FollowerApplier applier = FollowerApplier.open(follower, clock); ChangeSource source = sources.get()) {
+             FollowerApplier applier = FollowerApplier.open(follower, clock, cascades); ChangeSource source = sources.get()) {
             current = source;
             if (stopped.getCount() == 0) {
                 return;
             }
-            TransactionHandler handler = SnapshotFilter.around(follower, clock, progress.wrap(applier.handler(), backoff::reset));
+            TransactionHandler handler = progress.wrap(applier.handler(SnapshotFilter.load(follower, clock)), backoff::reset);
             Optional<String> stored = applier.storedPosition();
             Position resume;
             if (stored.isPresent()) {

@@ -44,6 +44,12 @@ final class ProgressTracker {
             }
 
             @Override
+            public void begin(String transactionId, Position start) throws InterruptedException {
+                rows = 0;
+                applier.begin(transactionId, start);
+            }
+
+            @Override
             public void changes(List<RowChange> changes) throws InterruptedException {
                 applier.changes(changes);
                 rows += changes.size();
