@@ -75,6 +75,10 @@ public final class FollowerLock implements AutoCloseable {
                 throw new ReplicationException(where + ": login refused: " + Failures.describe(e)
                         + ". Check the user and password configured for this follower.", e);
             }
+            if (FollowerDatabases.isUnknownDatabase(e)) {
+                throw new ReplicationException(where + ": " + FollowerDatabases.missingDatabase(follower.name(),
+                        follower.endpoint()), e);
+            }
             throw new RetriableException(where + ": cannot connect: " + Failures.describe(e)
                     + ". Check that the follower is running and reachable.", e);
         }

@@ -43,6 +43,9 @@ final class FollowerPool {
             return new ReplicationException(where + ": login refused: " + Failures.describe(cause)
                     + ". Check the user and password configured for this follower.", cause);
         }
+        if (cause instanceof java.sql.SQLException sql && FollowerDatabases.isUnknownDatabase(sql)) {
+            return new ReplicationException(where + ": " + FollowerDatabases.missingDatabase(where.name(), endpoint), cause);
+        }
         if (Failures.isRetriable(cause)) {
             return new RetriableException(where + ": cannot connect to " + endpoint.host() + ":" + endpoint.port()
                     + " as " + endpoint.user() + ": " + Failures.describe(cause)

@@ -134,6 +134,14 @@ public final class ForeignKeys {
                 + " (innodb_native_foreign_keys=OFF) and writes every cascaded row to the binlog") : Optional.empty();
     }
 
+    /** Like {@link #toReplay(Endpoint, CaptureConfig)} on an open connection to a leader of {@code kind}. */
+    public static ForeignKeyGraph toReplay(Connection leader, DatabaseKind kind, CaptureConfig capture) throws SQLException {
+        if (leaderRecordsCascades(leader, kind, capture.mode()).isPresent()) {
+            return ForeignKeyGraph.NONE;
+        }
+        return ForeignKeyGraph.of(read(leader, capture.filter()), capture.filter()::includes);
+    }
+
     /** Whether a server version string such as {@code 9.6.0-commercial} is at least {@code major.minor}. */
     static boolean atLeast(String version, int major, int minor) {
         Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version == null ? "" : version);
@@ -159,10 +167,7 @@ public final class ForeignKeys {
      */
     public static ForeignKeyGraph toReplay(Endpoint leader, CaptureConfig capture) {
         try (Connection c = DriverManager.getConnection(leader.url(), leader.user(), leader.password().reveal())) {
-            if (leaderRecordsCascades(c, leader.kind(), capture.mode()).isPresent()) {
-                return ForeignKeyGraph.NONE;
-            }
-            return ForeignKeyGraph.of(read(c, capture.filter()), capture.filter()::includes);
+            return toReplay(c, leader.kind(), capture);
         } catch (SQLException e) {
             throw new RetriableException("cannot read the foreign keys of leader " + leader.describe() + ": "
                     + e.getMessage() + "; Understudy needs them to replay cascades the leader does not log", e);

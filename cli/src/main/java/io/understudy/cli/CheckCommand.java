@@ -1,11 +1,17 @@
 package io.understudy.cli;
 
+import io.understudy.catalog.CascadeCheck;
 import io.understudy.config.CaptureMode;
+import io.understudy.config.DatabaseKind;
+import io.understudy.config.Endpoint;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.connector.LeaderChecks;
 import io.understudy.trigger.TriggerInstaller;
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,8 +56,12 @@ final class CheckCommand implements Callable<Integer> {
                 results.add(new Result("leader", r.name(), r.ok(), r.detail(), r.fix()));
             }
         }
+        boolean leaderReachable = results.stream().noneMatch(r -> r.check().equals("reachable") && !r.ok());
+        if (leaderReachable) {
+            results.addAll(cascadeChecks(cfg));
+        }
         for (FollowerConfig f : cfg.followers()) {
-            results.addAll(FollowerChecks.run(f));
+            results.addAll(FollowerChecks.run(f, cfg.capture().filter()));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -65,6 +75,26 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.flush();
         return results.stream().allMatch(Result::ok) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /**
+     * Which of the leader's foreign-key cascades the followers replay, and what they cannot get right. Nothing when
+     * the leader cannot be read (the leader checks already said why).
+     */
+    static List<Result> cascadeChecks(UnderstudyConfig cfg) {
+        boolean postgresFollowers = cfg.followers().stream().anyMatch(f -> f.endpoint().kind() == DatabaseKind.POSTGRESQL);
+        Endpoint leader = cfg.leader();
+        List<Result> results = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(leader.url(), leader.user(), leader.password().reveal())) {
+            for (CascadeCheck.Finding f : CascadeCheck.run(c, leader.kind(), cfg.capture().mode(), cfg.capture().filter(),
+                    postgresFollowers)) {
+                results.add(new Result("leader", f.check(), f.ok(), f.detail(), f.fix()));
+            }
+        } catch (SQLException e) {
+            results.add(new Result("leader", "foreign key cascades", false, "cannot read the leader's foreign keys: "
+                    + e.getMessage(), "grant the leader user SELECT on the replicated schemas"));
+        }
+        return results;
     }
 
     /** Trigger mode: the leader is reachable, install ran and is current, every captured table has its triggers. */

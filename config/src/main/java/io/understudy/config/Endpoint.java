@@ -37,6 +37,17 @@ public record Endpoint(DatabaseKind kind, String url, String user, Secret passwo
         return path == null || path.length() <= 1 ? "" : path.substring(1);
     }
 
+    /**
+     * The same endpoint with {@code database} in the URL path instead of the one there (empty: no database, which
+     * MariaDB/MySQL accept), the query parameters kept.
+     */
+    public Endpoint withDatabase(String database) {
+        URI u = uri();
+        String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
+        return new Endpoint(kind, "jdbc:" + u.getScheme() + "://" + u.getRawAuthority() + "/" + database + query, user,
+                password);
+    }
+
     /** host:port and user, for error messages. */
     public String describe() {
         return kind.configName() + " " + host() + ":" + port() + " as " + user;

@@ -1,11 +1,14 @@
 package io.understudy.snapshot;
 
+import io.understudy.applier.FollowerDatabases;
 import io.understudy.applier.FollowerLock;
 import io.understudy.applier.SnapshotProgress;
 import io.understudy.applier.SnapshotWriter;
 import io.understudy.catalog.BulkLoadDdl;
 import io.understudy.catalog.DeferredIndex;
 import io.understudy.catalog.FollowerSchema;
+import io.understudy.catalog.ForeignKeyGraph;
+import io.understudy.catalog.ForeignKeys;
 import io.understudy.catalog.LeaderCatalog;
 import io.understudy.catalog.TableDef;
 import io.understudy.config.CaptureMode;
@@ -27,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +90,10 @@ public final class Snapshot {
         List<BulkLoadDdl> load;
         List<String> ddl;
         List<String> foreignKeys;
+        ForeignKeyGraph cascades;
         try (Connection l = connect(leader, "leader")) {
-            tables = selected(LeaderCatalog.tables(l, leader.kind(), config.capture().filter()));
+            cascades = ForeignKeys.toReplay(l, leader.kind(), config.capture());
+            tables = selected(LeaderCatalog.tables(l, leader.kind(), config.capture().filter()), cascades);
             requireKeys(tables);
             estimates = estimates(l, leader.kind());
             load = SchemaStep.tableDdl(l, tables, kind);
@@ -104,6 +108,7 @@ public final class Snapshot {
             all.addAll(foreignKeys);
             return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "");
         }
+        FollowerDatabases.ensure(follower, tables.stream().map(t -> t.id().schema()).distinct().toList());
         if (trigger) {
             register();
         }
@@ -111,7 +116,7 @@ public final class Snapshot {
              SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
             Map<TableId, List<DeferredIndex>> indexes = new HashMap<>();
             load.forEach(t -> indexes.put(t.table(), t.indexes()));
-            Plan plan = new Plan(tables, estimates, ddl, load, indexes);
+            Plan plan = new Plan(tables, estimates, ddl, load, indexes, cascades);
             return options.tables().isEmpty() ? bootstrap(writer, plan, foreignKeys) : recopy(writer, plan);
         }
     }
@@ -126,22 +131,34 @@ public final class Snapshot {
         }
     }
 
-    /** The captured tables to copy: all of them, or the ones named with {@code --table}. */
-    private List<TableDef> selected(List<TableDef> captured) {
+    /**
+     * The captured tables to copy: all of them, or the ones named with {@code --table} and every table a cascade
+     * through them can go on to ({@link ForeignKeyGraph#continuationsClosure}): while the daemon streams on after the
+     * copy, such a cascade would pass through rows the new copy no longer holds.
+     */
+    private List<TableDef> selected(List<TableDef> captured, ForeignKeyGraph cascades) {
         if (options.tables().isEmpty()) {
             return captured;
         }
         Map<TableId, TableDef> byId = new HashMap<>();
         captured.forEach(t -> byId.put(t.id(), t));
-        List<TableDef> result = new ArrayList<>();
         for (TableId id : options.tables()) {
-            TableDef t = byId.get(id);
-            if (t == null) {
+            if (!byId.containsKey(id)) {
                 throw new ReplicationException("table " + id + " is not replicated: it does not exist on the leader,"
                         + " or capture.tables/capture.exclude leave it out. Add it to capture.tables first (and restart"
                         + " `understudy run` after the copy)");
             }
-            result.add(t);
+        }
+        List<TableDef> result = new ArrayList<>();
+        for (TableId id : cascades.continuationsClosure(options.tables())) {
+            TableDef t = byId.get(id);
+            if (t != null) {
+                if (!options.tables().contains(id)) {
+                    LOG.info("{} is copied again too: a foreign-key cascade through the tables named with --table goes"
+                            + " on into it", id);
+                }
+                result.add(t);
+            }
         }
         return result;
     }
@@ -224,9 +241,12 @@ public final class Snapshot {
                 elapsed, streamingStart);
     }
 
-    /** What to copy: the tables, their row estimates, the follower DDL (printed and bulk-load split). */
+    /**
+     * What to copy: the tables, their row estimates, the follower DDL (printed and bulk-load split), and the leader's
+     * cascading foreign keys (they decide which snapshot must start before which).
+     */
     private record Plan(List<TableDef> tables, Map<TableId, Long> estimates, List<String> ddl, List<BulkLoadDdl> load,
-                        Map<TableId, List<DeferredIndex>> indexes) {
+                        Map<TableId, List<DeferredIndex>> indexes, ForeignKeyGraph cascades) {
     }
 
     private record Copied(List<SnapshotProgress> progress, long rows, long bytes) {
@@ -240,16 +260,22 @@ public final class Snapshot {
         AtomicLong rows = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         ProgressListener counting = counting(rows, bytes);
-        List<TableDef> order = new ArrayList<>(tables);
-        order.sort(Comparator.comparingLong((TableDef t) -> estimates.getOrDefault(t.id(), 0L)).reversed());
+        StartOrder order = StartOrder.of(tables, estimates, plan.cascades());
         ExecutorService pool = Executors.newFixedThreadPool(options.parallel(), r -> new Thread(r, "snapshot-copy"));
         try {
             List<Future<SnapshotProgress>> futures = new ArrayList<>();
-            for (TableDef t : order) {
+            for (TableDef t : order.tables()) {
                 TableCopy copy = new TableCopy(t, estimates.getOrDefault(t.id(), 0L), progress.get(t.id()),
                         config.leader(), config.capture().mode(), writer, options.chunkSize(), counting);
                 List<DeferredIndex> deferred = indexes.getOrDefault(t.id(), List.of());
-                futures.add(pool.submit(() -> addIndexes(copy.run(), deferred)));
+                futures.add(pool.submit(() -> {
+                    try {
+                        order.awaitPredecessors(t.id());
+                        return addIndexes(copy.run(() -> order.started(t.id())), deferred);
+                    } finally {
+                        order.started(t.id()); // a failed copy must not keep the others waiting
+                    }
+                }));
             }
             List<SnapshotProgress> done = new ArrayList<>();
             for (Future<SnapshotProgress> f : futures) {

@@ -57,12 +57,15 @@ final class TableCopy {
         return integerKey;
     }
 
-    SnapshotProgress run() throws InterruptedException {
+    /** @param positionTaken runs once the table's snapshot position is taken (or known, for a finished copy) */
+    SnapshotProgress run(Runnable positionTaken) throws InterruptedException {
         if (existing != null && existing.done()) {
+            positionTaken.run();
             return existing;
         }
         ExecutorService writes = Executors.newSingleThreadExecutor(r -> new Thread(r, "snapshot-write-" + table.id()));
         try (ConsistentRead read = ConsistentRead.open(leader, mode)) {
+            positionTaken.run();
             return copy(read, writes);
         } finally {
             writes.shutdownNow();
