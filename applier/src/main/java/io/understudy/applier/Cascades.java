@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>ON DELETE CASCADE deletes them, ON DELETE SET NULL sets their key columns NULL, ON UPDATE CASCADE sets them
  *       to the parent's new values (one statement per parent row, in leader order: key changes may chain),
- *       ON UPDATE SET NULL sets them NULL.</li>
+ *       ON UPDATE SET NULL sets them NULL. A MariaDB/MySQL follower's {@code ON UPDATE CURRENT_TIMESTAMP}
+ *       columns are assigned their own value: InnoDB's cascade does not touch them, an UPDATE statement would.</li>
  *   <li>Child rows whose changed columns other cascading keys reference pass the cascade on: they are read first
  *       (the columns those keys reference), then changed, then their own children are replayed the same way, to any
  *       depth (InnoDB stops at 15 levels; self-referencing trees included).</li>
@@ -260,6 +261,13 @@ final class Cascades {
                     for (int i = 0; i < assigned.size(); i++) {
                         assignments.add(dialect.quote(assigned.get(i).name()) + " = "
                                 + (newValues.get(i) == null ? "NULL" : dialect.placeholder(assigned.get(i))));
+                    }
+                    // InnoDB's cascade leaves ON UPDATE CURRENT_TIMESTAMP columns alone, an UPDATE statement does not
+                    // unless it assigns them
+                    for (String auto : table.autoUpdated()) {
+                        if (assigned.stream().noneMatch(a -> a.name().equalsIgnoreCase(auto))) {
+                            assignments.add(dialect.quote(auto) + " = " + dialect.quote(auto));
+                        }
                     }
                     sql = "UPDATE " + table.sqlName() + " SET " + assignments + " WHERE " + condition(match, chunk.size());
                 }

@@ -12,13 +12,15 @@ import java.util.Map;
  * Leader column names are matched exactly first, then ignoring case (PostgreSQL folds unquoted names).
  * {@code uniqueIndexes} counts its unique indexes, the primary key included: with more than one, two rows
  * with different keys can still collide, which parallel apply must know. {@code primaryKey} names the follower's
- * primary key columns in key order (empty without one).
+ * primary key columns in key order (empty without one); {@code autoUpdated} the MariaDB/MySQL columns with
+ * {@code ON UPDATE CURRENT_TIMESTAMP}, which an UPDATE that does not assign them changes.
  */
 record FollowerTable(FollowerRef where, TableId leaderTable, String sqlName, Map<String, FollowerColumn> columns,
-                     int uniqueIndexes, List<String> primaryKey) {
+                     int uniqueIndexes, List<String> primaryKey, List<String> autoUpdated) {
     FollowerTable {
         columns = Map.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
+        autoUpdated = List.copyOf(autoUpdated);
     }
 
     FollowerColumn column(String leaderColumn) {

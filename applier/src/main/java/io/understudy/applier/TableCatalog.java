@@ -58,7 +58,7 @@ final class TableCatalog {
                     + "(Understudy does not replicate DDL), then restart Understudy.");
         }
         return new FollowerTable(where, t, dialect.qualified(schema, table), columns, uniqueIndexes(md, schema, table),
-                primaryKey(md, schema, table));
+                primaryKey(md, schema, table), autoUpdated(connection, schema, table));
     }
 
     private Map<String, FollowerColumn> read(DatabaseMetaData md, String schema, String table) throws SQLException {
@@ -94,6 +94,25 @@ final class TableCatalog {
             }
         }
         return names.size();
+    }
+
+    /** MariaDB/MySQL columns with ON UPDATE CURRENT_TIMESTAMP (a PostgreSQL follower has none). */
+    private List<String> autoUpdated(Connection connection, String schema, String table) throws SQLException {
+        if (!(dialect instanceof MySqlFamilyDialect)) {
+            return List.of();
+        }
+        List<String> columns = new java.util.ArrayList<>();
+        try (var ps = connection.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME = ? AND LOWER(EXTRA) LIKE '%on update%' ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        return columns;
     }
 
     private List<String> primaryKey(DatabaseMetaData md, String schema, String table) throws SQLException {

@@ -16,4 +16,9 @@ class MariaDbCascadeTest extends CascadeContract {
         server.execute(null, "DROP DATABASE IF EXISTS understudy", "CREATE DATABASE " + schema);
         url = server.jdbcUrl(schema);
     }
+
+    @Override
+    protected String stampColumn() {
+        return "ts TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP";
+    }
 }

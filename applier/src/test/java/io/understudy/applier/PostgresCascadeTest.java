@@ -18,4 +18,9 @@ class PostgresCascadeTest extends CascadeContract {
         schema = "shop";
         server.execute(database, "CREATE SCHEMA shop");
     }
+
+    @Override
+    protected String stampColumn() {
+        return "ts TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP";
+    }
 }

@@ -23,6 +23,9 @@ final class AlterTable {
     private static final Pattern ADD_INDEX = Pattern.compile("(?is)^ADD\\s+(?:CONSTRAINT\\s+(?:" + NAME + "\\s+)?(?=UNIQUE))?"
             + "(UNIQUE\\s+(?:" + INDEX_WORD + "\\s+)?|" + INDEX_WORD + "\\s+)(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:" + NAME + "\\s*)?"
             + "(?:USING\\s+\\w+\\s*)?(\\(.*\\))[^)]*$");
+    private static final Pattern ADD_FOREIGN_KEY = Pattern.compile("(?is)^ADD\\s+(?:CONSTRAINT\\s+(?:" + NAME + "\\s+)?)?FOREIGN\\s+KEY"
+            + "\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:" + NAME + "\\s*)?(\\([^)]*\\))\\s*REFERENCES\\b.*$");
+    private static final Pattern DROP_FOREIGN_KEY = Pattern.compile("(?is)^DROP\\s+FOREIGN\\s+KEY\\s+(?:IF\\s+EXISTS\\s+)?" + NAME + "\\s*$");
     private static final Pattern ADD_TEXT_INDEX = Pattern.compile("(?is)^ADD\\s+(FULLTEXT|SPATIAL)\\b.*$");
     private static final Pattern DROP_INDEX = Pattern.compile("(?is)^DROP\\s+" + INDEX_WORD + "\\s+(?:IF\\s+EXISTS\\s+)?" + NAME + "\\s*$");
     private static final Pattern DROP_COLUMN = Pattern.compile("(?is)^DROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?"
@@ -62,7 +65,16 @@ final class AlterTable {
         if ((m = ADD_TEXT_INDEX.matcher(clause)).matches() || OPTION.matcher(clause).matches()) {
             return; // no PostgreSQL counterpart that matters to a follower
         }
-        if ((m = ADD_INDEX.matcher(clause)).matches()) {
+        if ((m = ADD_FOREIGN_KEY.matcher(clause)).matches()) {
+            // The follower checks no keys; Understudy replays the leader's cascades from the leader's own keys. What
+            // the follower needs is the index InnoDB creates for the key, which the replay looks child rows up by.
+            String name = m.group(2) != null ? Sql.unquote(m.group(2))
+                    : m.group(1) != null ? Sql.unquote(m.group(1)) : firstColumn(m.group(3));
+            out.addAll(ctx.createIndex(table, name, false, m.group(3)));
+        } else if ((m = DROP_FOREIGN_KEY.matcher(clause)).matches()) {
+            // a key `snapshot --foreign-keys` added; InnoDB keeps the key's index, and so does the follower
+            out.add(alter() + " DROP CONSTRAINT IF EXISTS " + q(Sql.unquote(m.group(1))));
+        } else if ((m = ADD_INDEX.matcher(clause)).matches()) {
             String name = m.group(3) != null ? Sql.unquote(m.group(3))
                     : m.group(1) != null ? Sql.unquote(m.group(1)) : firstColumn(m.group(4));
             out.addAll(ctx.createIndex(table, name, m.group(2).trim().toUpperCase().startsWith("UNIQUE"), m.group(4)));

@@ -88,9 +88,24 @@ class PostgresSchemaChangeTest {
         assertThat(translate(change("ALTER TABLE t ENGINE=InnoDB, COMMENT 'x'", Kind.ALTER, T, ID), Map.of())).isEmpty();
     }
 
+    /**
+     * Foreign keys: the follower gets the index InnoDB makes for the key (cascades are replayed from the leader's keys
+     * and look child rows up by it), never the constraint; dropping one drops a constraint `snapshot --foreign-keys`
+     * may have added.
+     */
+    @Test
+    void foreignKeysBecomeTheirIndexAndDropsDropTheConstraint() {
+        assertThat(translate(change("ALTER TABLE t ADD CONSTRAINT fk_p FOREIGN KEY (p) REFERENCES p (id) ON DELETE CASCADE",
+                Kind.ALTER, T, ID), Map.of())).containsExactly("CREATE INDEX IF NOT EXISTS \"t_fk_p\" ON \"s\".\"t\" (\"p\")");
+        assertThat(translate(change("ALTER TABLE t ADD FOREIGN KEY idx_q (q, `r`) REFERENCES p (a, b)", Kind.ALTER, T, ID),
+                Map.of())).containsExactly("CREATE INDEX IF NOT EXISTS \"t_idx_q\" ON \"s\".\"t\" (\"q\", \"r\")");
+        assertThat(translate(change("ALTER TABLE t DROP FOREIGN KEY `fk_p`", Kind.ALTER, T, ID), Map.of()))
+                .containsExactly("ALTER TABLE \"s\".\"t\" DROP CONSTRAINT IF EXISTS \"fk_p\"");
+    }
+
     @Test
     void unsupportedStatementsNameThePositionAndTheWaysOut() {
-        for (String ddl : List.of("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES p (id)",
+        for (String ddl : List.of("ALTER TABLE t ADD CONSTRAINT ck CHECK (v > 0)",
                 "ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, v)", "ALTER TABLE t PARTITION BY HASH(id) PARTITIONS 2",
                 "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.v = 1")) {
             assertThatThrownBy(() -> translate(change(ddl, Kind.ALTER, T, ID), Map.of()))

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stream of realistic multi-statement transactions on the Sakila schema: rentals with their payment,
- * returns, customer edits, film edits (which fire the leader's film_text triggers), payment deletes.
- * Not thread-safe: one instance per writer thread.
+ * returns, customer edits, film edits (which fire the leader's film_text triggers), payment deletes, and two that
+ * only foreign-key cascades finish: a customer renumbered (ON UPDATE CASCADE moves its rentals and payments) and a
+ * rental deleted (ON DELETE SET NULL unlinks its payments). Not thread-safe: one instance per writer thread.
  */
 public final class SakilaWorkload {
     private final Connection leader;
@@ -30,7 +31,7 @@ public final class SakilaWorkload {
 
     /** Runs one random transaction and commits it. */
     public void step() throws SQLException {
-        int kind = random.nextInt(10);
+        int kind = random.nextInt(12);
         try {
             if (kind < 4) {
                 rent();
@@ -40,15 +41,20 @@ public final class SakilaWorkload {
                 editCustomer();
             } else if (kind < 9) {
                 editFilm();
-            } else {
+            } else if (kind < 10) {
                 deletePayment();
+            } else if (kind < 11) {
+                renumberCustomer();
+            } else {
+                deleteRental();
             }
             leader.commit();
             transactions.incrementAndGet();
         } catch (SQLException e) {
             leader.rollback();
             String state = e.getSQLState() == null ? "" : e.getSQLState();
-            // a random rental may collide with the (rental_date, inventory_id, customer_id) key, or two writers deadlock
+            // a random rental may collide with the (rental_date, inventory_id, customer_id) key or name a customer that
+            // is renumbered just now, or two writers deadlock
             if (!state.startsWith("23") && !"40001".equals(state)) {
                 throw e;
             }
@@ -107,6 +113,25 @@ public final class SakilaWorkload {
             p.setBigDecimal(1, java.math.BigDecimal.valueOf(99 + random.nextInt(400), 2));
             p.setInt(2, random.nextInt(1000));
             p.setInt(3, 1 + random.nextInt(1000));
+            p.executeUpdate();
+        }
+    }
+
+    /** Customer c becomes c + 1000 and back: the leader's ON UPDATE CASCADE moves its rentals and payments along. */
+    private void renumberCustomer() throws SQLException {
+        try (PreparedStatement p = leader.prepareStatement("UPDATE customer SET customer_id = IF(customer_id > 1000,"
+                + " customer_id - 1000, customer_id + 1000) WHERE customer_id IN (?, ?)")) {
+            int id = 1 + random.nextInt(599);
+            p.setInt(1, id);
+            p.setInt(2, id + 1000);
+            p.executeUpdate();
+        }
+    }
+
+    /** The leader's ON DELETE SET NULL clears the rental of its payments. */
+    private void deleteRental() throws SQLException {
+        try (PreparedStatement p = leader.prepareStatement("DELETE FROM rental WHERE rental_id = ?")) {
+            p.setInt(1, 1 + random.nextInt(16049));
             p.executeUpdate();
         }
     }
