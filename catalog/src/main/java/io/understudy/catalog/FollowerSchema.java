@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>No foreign keys: a follower constraint could reject or cascade a change the leader already decided
- *       (rows of a folded batch arrive in leader order, not in constraint order). Note that MariaDB and MySQL
- *       before 9.6 do NOT binlog rows changed by a leader's ON DELETE/UPDATE CASCADE (docs/followers.md), so
- *       those child changes are lost on any follower whether or not it has the key.</li>
+ *       (rows of a folded batch arrive in leader order, not in constraint order). The leader's cascades, which
+ *       MariaDB does not log, are replayed by the applier from the leader's own keys (docs/followers.md).</li>
  *   <li>No triggers: the leader's trigger effects are in the binlog; firing them again would double them.</li>
  *   <li>An existing table is left as it is, even if its columns differ; nothing is dropped or altered.</li>
  *   <li>MySQL/MariaDB followers get the leader's {@code SHOW CREATE TABLE} minus foreign keys, so charsets,

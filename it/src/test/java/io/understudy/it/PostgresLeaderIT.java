@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A PostgreSQL leader in trigger mode, through the CLI: install as a non-superuser with the documented
  * privileges, bootstrap a PostgreSQL and a MariaDB follower with {@code snapshot} while the leader takes writes
- * (every supported type, key changes, deletes, TRUNCATE, transactions that start first and commit last), kill -9 the
- * daemon mid-load, and prove both followers equal to the leader by checksum.
+ * (every supported type, key changes, deletes, TRUNCATE, transactions that start first and commit last, and
+ * foreign-key cascades, which PostgreSQL runs as row triggers that the capture triggers see), kill -9 the daemon
+ * mid-load, and prove both followers equal to the leader by checksum, the cascades applied once: nothing is replayed.
  */
 class PostgresLeaderIT {
     private static Cluster cluster;
@@ -50,8 +51,14 @@ class PostgresLeaderIT {
                         + " ts timestamp(6), tz timestamptz, tm time, j jsonb, js json, u uuid, m pgl.mood, bits bit(5))",
                 "CREATE TABLE pgl.counter (id int PRIMARY KEY, n bigint NOT NULL)",
                 "CREATE TABLE pgl.scratch (k uuid PRIMARY KEY, v text)",
+                "CREATE TABLE pgl.orders (id bigint PRIMARY KEY, note text)",
+                "CREATE TABLE pgl.lines (order_id bigint NOT NULL REFERENCES pgl.orders (id) ON DELETE CASCADE ON UPDATE CASCADE,"
+                        + " line int NOT NULL, qty int, PRIMARY KEY (order_id, line))",
+                "CREATE TABLE pgl.remarks (id bigint PRIMARY KEY, order_id bigint REFERENCES pgl.orders (id) ON DELETE SET NULL"
+                        + " ON UPDATE CASCADE)",
                 "ALTER TABLE pgl.items OWNER TO app_owner", "ALTER TABLE pgl.counter OWNER TO app_owner",
-                "ALTER TABLE pgl.scratch OWNER TO app_owner",
+                "ALTER TABLE pgl.scratch OWNER TO app_owner", "ALTER TABLE pgl.orders OWNER TO app_owner",
+                "ALTER TABLE pgl.lines OWNER TO app_owner", "ALTER TABLE pgl.remarks OWNER TO app_owner",
                 "INSERT INTO pgl.counter VALUES (1, 0), (2, 0)");
         try (Connection c = cluster.leader.connect(null)) {
             c.setAutoCommit(false);
@@ -110,6 +117,8 @@ class PostgresLeaderIT {
         assertThat(DaemonProcess.runToEnd(status, env, "triggers", "status", "--config", config.toString()))
                 .as("triggers status:\n%s", Files.readString(status)).isZero();
         assertThat(Files.readString(status)).contains("pgl.items").contains("current");
+        assertThat(Files.readString(status)).contains("capture triggers"); // check: cascades are captured
+        assertThat(Files.readString(log)).as("PostgreSQL cascades are captured, never replayed").doesNotContain("replaying");
         assertThat(Files.readString(log) + Files.readString(status)).doesNotContain(Cluster.LEADER_PASSWORD);
     }
 
@@ -167,6 +176,7 @@ class PostgresLeaderIT {
                         s.executeUpdate("DELETE FROM pgl.items WHERE id = " + (1 + random.nextInt(2000)));
                     }
                     s.executeUpdate("UPDATE pgl.counter SET n = n + 1 WHERE id = 2");
+                    orders(s, random, next++);
                     s.executeUpdate("INSERT INTO pgl.scratch VALUES (gen_random_uuid(), 'row')");
                     if (random.nextInt(50) == 0) {
                         s.executeUpdate("TRUNCATE pgl.scratch");
@@ -177,6 +187,19 @@ class PostgresLeaderIT {
             }
         } catch (Throwable e) {
             failure.set(e);
+        }
+    }
+
+    /** An order with two lines and a remark; now and then one deleted or renumbered, which the leader cascades. */
+    private static void orders(Statement s, Random random, long id) throws Exception {
+        s.executeUpdate("INSERT INTO pgl.orders VALUES (" + id + ", 'new')");
+        s.executeUpdate("INSERT INTO pgl.lines VALUES (" + id + ", 1, 1), (" + id + ", 2, 2)");
+        s.executeUpdate("INSERT INTO pgl.remarks VALUES (" + id + ", " + id + ")");
+        long other = id - 1 - random.nextInt(20);
+        switch (random.nextInt(4)) {
+            case 0 -> s.executeUpdate("DELETE FROM pgl.orders WHERE id = " + other);
+            case 1 -> s.executeUpdate("UPDATE pgl.orders SET id = id + 10000000 WHERE id = " + other);
+            default -> { }
         }
     }
 
