@@ -52,16 +52,23 @@ final class ApplyLanes implements AutoCloseable {
     record Committed(Transaction last, String lastId, int transactions, long rows, Instant appliedAt) {
     }
 
-    /**
-     * Submitted transactions; {@code keys} are the leader's cascading foreign keys when they were read, and
-     * {@code ordered} says a cascade fires: then each transaction is written in leader order with it.
-     */
+    /** How a group replays the foreign-key cascades it fires. */
+    enum Cascading {
+        /** It fires none. */
+        NONE,
+        /** After the group's net effect ({@link DeferredCascades}). */
+        AFTER_NET_EFFECT,
+        /** Each transaction written in leader order, each cascade in place ({@link OrderedWriter}). */
+        IN_PLACE
+    }
+
+    /** Submitted transactions; {@code keys} are the leader's cascading foreign keys when they were read. */
     private record Group(long sequence, List<Item> items, WriteSet writes, long rows, ForeignKeyGraph keys,
-                         boolean ordered) {
+                         Cascading cascading) {
     }
 
     /** What each lane thread keeps: its own follower table definitions and statement cache. */
-    private record Lane(TableCatalog catalog, StatementWriter writer, OrderedWriter ordered) {
+    private record Lane(TableCatalog catalog, StatementWriter writer, OrderedWriter ordered, Cascades cascades) {
     }
 
     private final FollowerRef where;
@@ -117,7 +124,8 @@ final class ApplyLanes implements AutoCloseable {
                 catalogs.add(catalog);
             }
             StatementWriter writer = new StatementWriter(where, dialect, catalog);
-            return new Lane(catalog, writer, new OrderedWriter(writer, new Cascades(where, dialect, catalog)));
+            Cascades cascades = new Cascades(where, dialect, catalog);
+            return new Lane(catalog, writer, new OrderedWriter(writer, cascades), cascades);
         });
     }
 
@@ -137,7 +145,7 @@ final class ApplyLanes implements AutoCloseable {
      *
      * @throws RuntimeException the failure of an earlier group, if one failed
      */
-    void submit(List<Item> items, WriteSet writes, long rows, ForeignKeyGraph keys, boolean ordered)
+    void submit(List<Item> items, WriteSet writes, long rows, ForeignKeyGraph keys, Cascading cascading)
             throws InterruptedException {
         Group group;
         synchronized (monitor) {
@@ -145,7 +153,7 @@ final class ApplyLanes implements AutoCloseable {
                 monitor.wait();
             }
             rethrow();
-            group = new Group(nextSequence++, List.copyOf(items), writes, rows, keys, ordered);
+            group = new Group(nextSequence++, List.copyOf(items), writes, rows, keys, cascading);
             inFlight.add(group);
         }
         workers.execute(() -> run(group));
@@ -229,7 +237,7 @@ final class ApplyLanes implements AutoCloseable {
         try {
             write(c, group, net);
         } catch (RuntimeException e) {
-            if (!net || group.ordered() || !Failures.isDuplicateKey(e)) {
+            if (!net || group.cascading() != Cascading.NONE || !Failures.isDuplicateKey(e)) {
                 throw e;
             }
             c.rollback();
@@ -247,7 +255,7 @@ final class ApplyLanes implements AutoCloseable {
         }
         Lane lane = lanesOfThreads.get();
         List<Item> items = group.items();
-        if (!net || group.ordered()) {
+        if (!net || group.cascading() == Cascading.IN_PLACE) {
             for (Item item : items) {
                 lane.ordered().write(c, item.changes(), group.keys(), item.scope(), item.transactionId());
             }
@@ -265,8 +273,16 @@ final class ApplyLanes implements AutoCloseable {
             }
         }
         String ids = items.get(0).transactionId() + " .. " + items.get(items.size() - 1).transactionId();
+        // a cascade replayed afterwards may remove a row the net effect inserts again: no plain inserts then
+        boolean deferred = group.cascading() == Cascading.AFTER_NET_EFFECT;
         lane.writer().write(c, NetPlan.of(changes, t -> uniqueBeyondKey(c, lane.catalog(), t, ids)), transactionOf::get,
-                freshInserts);
+                freshInserts && !deferred);
+        if (deferred) {
+            for (List<RowChange> run : DeferredCascades.runs(changes, group.keys())) {
+                String runIds = transactionOf.get(run.get(0)) + " .. " + transactionOf.get(run.get(run.size() - 1));
+                lane.cascades().replay(c, group.keys(), run, HandOver.Scope.LIVE, runIds);
+            }
+        }
     }
 
     private boolean uniqueBeyondKey(Connection c, TableCatalog catalog, io.understudy.model.TableId t, String ids) {

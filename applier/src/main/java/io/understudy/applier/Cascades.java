@@ -153,40 +153,40 @@ final class Cascades {
             try {
                 FollowerTable table = catalog.table(c, child);
                 if (next.isEmpty() && coverage == HandOver.Coverage.NONE) {
-                    int changed = write(table, key.columns(), parents, key.columns(), newValues);
-                    log(key, delete, changed);
+                    log(key, delete, write(table, key.columns(), parents, key.columns(), newValues));
                     return;
                 }
-                List<String> keyColumns = coverage == HandOver.Coverage.BY_KEY ? table.primaryKey() : List.of();
-                Set<String> read = new LinkedHashSet<>(keyColumns);
-                next.forEach(k -> read.addAll(k.referenced()));
-                List<Map<String, Object>> rows = select(table, List.copyOf(read), key.columns(), parents);
-                if (coverage == HandOver.Coverage.BY_KEY) {
-                    rows.removeIf(r -> scope.copied(child, values(r, keyColumns).stream().map(Cascades::plain).toList()));
-                    List<List<Object>> keys = rows.stream().map(r -> values(r, keyColumns)).toList();
-                    log(key, delete, write(table, keyColumns, keys, key.columns(), newValues));
-                } else {
-                    log(key, delete, write(table, key.columns(), parents, key.columns(), newValues));
-                }
+                List<Map<String, Object>> rows = readThenWrite(table, key, parents, newValues, next, coverage);
                 if (!next.isEmpty() && !rows.isEmpty()) {
-                    List<Changed> changedRows = new ArrayList<>(rows.size());
-                    for (Map<String, Object> r : rows) {
-                        Map<String, Object> after = null;
-                        if (!delete) {
-                            after = new HashMap<>(r);
-                            for (int i = 0; i < key.columns().size(); i++) {
-                                after.put(key.columns().get(i), newValues.get(i));
-                            }
-                        }
-                        changedRows.add(new Changed(r, after));
-                    }
-                    cascade(child, changedRows, depth + 1);
+                    cascade(child, changedRows(rows, key, newValues), depth + 1);
                 }
             } catch (SQLException e) {
                 throw Failures.wrap(where, "cannot replay foreign key " + key.describe() + " for leader transaction "
                         + transactionId, e, "Nothing of this transaction was committed on the follower. Check the"
                         + " follower table " + child + " (its columns, privileges), then restart Understudy.");
             }
+        }
+
+        /**
+         * Reads the child rows the cascade changes (the columns the {@code next} keys reference; the primary key too
+         * where the copy holds some of them, which are left alone), then changes them. Returns the rows changed.
+         */
+        private List<Map<String, Object>> readThenWrite(FollowerTable table, ForeignKey key, List<List<Object>> parents,
+                                                        List<Object> newValues, List<ForeignKey> next,
+                                                        HandOver.Coverage coverage) throws SQLException {
+            boolean byKey = coverage == HandOver.Coverage.BY_KEY;
+            List<String> keyColumns = byKey ? table.primaryKey() : List.of();
+            Set<String> read = new LinkedHashSet<>(keyColumns);
+            next.forEach(k -> read.addAll(k.referenced()));
+            List<Map<String, Object>> rows = select(table, List.copyOf(read), key.columns(), parents);
+            if (byKey) {
+                rows.removeIf(r -> scope.copied(key.child(), values(r, keyColumns).stream().map(Cascades::plain).toList()));
+                List<List<Object>> keys = rows.stream().map(r -> values(r, keyColumns)).toList();
+                log(key, newValues == null, write(table, keyColumns, keys, key.columns(), newValues));
+            } else {
+                log(key, newValues == null, write(table, key.columns(), parents, key.columns(), newValues));
+            }
+            return rows;
         }
 
         /**
@@ -332,6 +332,22 @@ final class Cascades {
             throw new ReplicationException(where + ": cannot replay a cascade into column '" + column.name() + "': "
                     + e.getMessage() + ". Nothing of this transaction was committed on the follower.", e);
         }
+    }
+
+    /** The rows a cascade changed, before and after (null when deleted), for passing it on. */
+    private static List<Changed> changedRows(List<Map<String, Object>> rows, ForeignKey key, List<Object> newValues) {
+        List<Changed> changed = new ArrayList<>(rows.size());
+        for (Map<String, Object> r : rows) {
+            Map<String, Object> after = null;
+            if (newValues != null) {
+                after = new HashMap<>(r);
+                for (int i = 0; i < key.columns().size(); i++) {
+                    after.put(key.columns().get(i), newValues.get(i));
+                }
+            }
+            changed.add(new Changed(r, after));
+        }
+        return changed;
     }
 
     private static List<Object> values(Map<String, Object> row, List<String> columns) {

@@ -172,6 +172,11 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         return parallel;
     }
 
+    /** Follower connections that apply transactions at once (apply-threads). */
+    int applyThreads() {
+        return applyThreads;
+    }
+
     interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }

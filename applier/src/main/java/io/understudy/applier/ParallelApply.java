@@ -23,9 +23,10 @@ import java.util.Optional;
  * {@value #GROUP_ROWS} row changes is not buffered: everything in flight is committed first, then it streams
  * through the serial applier in bounded memory. DDL is a barrier the same way.
  *
- * <p>A group with a change that fires a foreign-key cascade ({@link Cascades}) is written in leader order, its
- * cascades replayed in place, and claims every table the cascade can reach as a whole: the cascade changes rows that
- * no write set names, so no group touching those tables may run beside it.
+ * <p>A group with a change that fires a foreign-key cascade ({@link Cascades}) claims every table the cascade can reach
+ * as a whole: the cascade changes rows that no write set names, so no group touching those tables may run beside it.
+ * It is written as its net effect with the cascades replayed after it where that changes the same rows
+ * ({@link DeferredCascades}), else in leader order with each cascade replayed in place.
  *
  * <p>Called by one thread at a time, like any {@link TransactionHandler}.
  */
@@ -145,8 +146,10 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
         }
         WriteSet writes = new WriteSet();
         boolean cascades = false;
+        boolean live = true;
         for (ApplyLanes.Item item : group) {
             writes.add(item.changes(), this::wholeTable);
+            live &= item.scope().live();
             for (RowChange change : item.changes()) {
                 if (groupKeys.fires(change)) {
                     cascades = true;
@@ -154,9 +157,18 @@ final class ParallelApply implements TransactionHandler, AutoCloseable {
                 }
             }
         }
-        lanes.submit(group, writes, groupRows, groupKeys, cascades);
+        ApplyLanes.Cascading cascading = !cascades ? ApplyLanes.Cascading.NONE
+                : live && DeferredCascades.allowed(allChanges(group), groupKeys) ? ApplyLanes.Cascading.AFTER_NET_EFFECT
+                : ApplyLanes.Cascading.IN_PLACE;
+        lanes.submit(group, writes, groupRows, groupKeys, cascading);
         group.clear();
         groupRows = 0;
+    }
+
+    private static List<RowChange> allChanges(List<ApplyLanes.Item> items) {
+        List<RowChange> all = new ArrayList<>();
+        items.forEach(item -> all.addAll(item.changes()));
+        return all;
     }
 
     private boolean wholeTable(TableId table) {

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.understudy.catalog.ForeignKey;
 import io.understudy.catalog.ForeignKey.Rule;
 import io.understudy.catalog.ForeignKeyGraph;
-import io.understudy.config.DatabaseKind;
 import io.understudy.config.Endpoint;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.Secret;
@@ -21,25 +20,18 @@ import io.understudy.model.RowChange;
 import io.understudy.model.SchemaChange;
 import io.understudy.model.TableId;
 import io.understudy.model.TransactionHandler;
-import io.understudy.servers.DatabaseServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Foreign-key cascades the leader ran without logging them are replayed on every follower kind, in the follower
@@ -52,40 +44,16 @@ import org.junit.jupiter.api.TestInstance;
  * pair(a, b) &lt;- pair_child(a, b) CASCADE/CASCADE
  * </pre>
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CascadeContract {
-    static final List<String> ID = List.of("id");
-    protected DatabaseServer server;
-    protected String url;
-    protected String schema;
-    private int testNumber;
+abstract class CascadeContract extends FollowerPlace {
     private FollowerApplier applier;
-
-    protected abstract DatabaseServer launch();
-
-    /** An empty place for one test (no understudy schema, an empty data schema); sets {@link #url} and {@link #schema}. */
-    protected abstract void prepare(int testNumber);
 
     /** A column stamped with the time of the row's last change by the follower itself (MariaDB: ON UPDATE CURRENT_TIMESTAMP). */
     protected abstract String stampColumn();
 
-    @BeforeAll
-    void startServer() {
-        server = launch();
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void freshPlace() {
-        prepare(++testNumber);
+    @Override
+    protected List<String> ddl() {
         String s = schema + ".";
-        exec("CREATE TABLE " + s + "parent (id BIGINT PRIMARY KEY, code VARCHAR(10))",
+        return List.of("CREATE TABLE " + s + "parent (id BIGINT PRIMARY KEY, code VARCHAR(10))",
                 "CREATE TABLE " + s + "child (id BIGINT PRIMARY KEY, parent_id BIGINT, v VARCHAR(20), " + stampColumn() + ")",
                 "CREATE TABLE " + s + "grand (id BIGINT PRIMARY KEY, child_id BIGINT)",
                 "CREATE TABLE " + s + "loose (id BIGINT PRIMARY KEY, parent_id BIGINT, " + stampColumn() + ")",
@@ -116,10 +84,14 @@ abstract class CascadeContract {
                         Rule.CASCADE, Rule.CASCADE)), x -> true);
     }
 
+    /** The applier, opened with {@code threads} apply threads (closing one opened with another number). */
     FollowerApplier applier(int threads) {
+        if (applier != null && applier.applyThreads() != threads) {
+            applier.close();
+            applier = null;
+        }
         if (applier == null) {
-            DatabaseKind kind = DatabaseKind.valueOf(server.kind().toUpperCase(Locale.ROOT));
-            FollowerConfig f = new FollowerConfig("c" + testNumber, new Endpoint(kind, url, server.user(),
+            FollowerConfig f = new FollowerConfig("c" + testNumber(), new Endpoint(kind(), url, server.user(),
                     new Secret(server.password())), threads);
             ForeignKeyGraph graph = graph();
             applier = FollowerApplier.open(f, Clock.systemUTC(), new CascadeSource(() -> graph, null));
@@ -136,17 +108,6 @@ abstract class CascadeContract {
 
     void apply(long n, RowChange... changes) throws InterruptedException {
         apply(applier(1), n, List.of(changes));
-    }
-
-    void exec(String... statements) {
-        try (Connection c = DriverManager.getConnection(url, server.user(), server.password());
-             Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
     }
 
     /** {@code id=parent_id} (or the two columns given) of each row, in id order; NULL as "null". */
@@ -310,6 +271,37 @@ abstract class CascadeContract {
                 .map(e -> e.getKey() + "=" + e.getValue()).toList());
         assertThat(rows("parent", "id", "code")).containsExactlyElementsOf(parents.entrySet().stream()
                 .map(e -> e.getKey() + "=c" + e.getValue()).toList());
+    }
+
+    /**
+     * Parallel apply replays a group's cascades after its net effect, unless a parent value comes back later in the
+     * group: then the child written for the new parent must survive, and the cascade stays in place.
+     */
+    @Test
+    void aGroupReplaysItsCascadesAfterItsNetEffectUnlessAParentComesBack() throws Exception {
+        family();
+        TransactionHandler h = applier(4).handler();
+        List<List<RowChange>> group = List.of(
+                List.of(insert(t("child"), ID, c(12, 1L))),
+                List.of(delete(t("parent"), ID, p(1))), // children 10, 11, 12 and grand 100, 101 go
+                List.of(insert(t("child"), ID, c(21, 2L)), update(t("parent"), ID, p(3), row("id", 33L, "code", "c3"))),
+                List.of(delete(t("parent"), ID, p(2))), // 20, 21 go; then 2 comes back with a child that stays
+                List.of(insert(t("parent"), ID, p(2)), insert(t("child"), ID, c(22, 2L))));
+        for (int i = 0; i < group.size(); i++) {
+            h.begin("0-1-" + (i + 2), Changes.position(i + 2));
+            h.changes(group.get(i));
+            h.commit(tx(i + 2, group.get(i).size()));
+            if (i == 2) {
+                h.endOfBatch(); // the first three: one group whose cascade may wait for its net effect
+            }
+        }
+        h.endOfBatch();
+        applier.close();
+        applier = null;
+        assertThat(rows("child")).containsExactly("22=2", "30=null");
+        assertThat(rows("grand")).isEmpty();
+        assertThat(rows("loose")).containsExactly("1=null", "2=null");
+        assertThat(rows("parent", "id", "code")).containsExactly("2=c2", "33=c3");
     }
 
     /** A change the copy holds is not written again, and its cascade reaches only the tables the copy does not hold. */

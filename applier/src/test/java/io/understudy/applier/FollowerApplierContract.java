@@ -8,7 +8,6 @@ import static io.understudy.applier.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.understudy.config.DatabaseKind;
 import io.understudy.config.Endpoint;
 import io.understudy.config.FollowerConfig;
 import io.understudy.config.Secret;
@@ -17,44 +16,27 @@ import io.understudy.model.RetriableException;
 import io.understudy.model.RowChange;
 import io.understudy.model.TableId;
 import io.understudy.model.TransactionHandler;
-import io.understudy.servers.DatabaseServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The behaviour every follower kind must show; one subclass per database kind supplies a server, a fresh
  * place per test and kind-specific SQL. Tables: {@code <schema>.types} (many column types) with key id,
  * {@code <schema>.pair} with key (a, b), {@code <schema>.big} (id, v) for streaming.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FollowerApplierContract {
-    static final List<String> ID = List.of("id");
-    protected DatabaseServer server;
-    protected String url;
-    protected String schema;
-    private int testNumber;
+abstract class FollowerApplierContract extends FollowerPlace {
     private FollowerApplier applier;
 
-    protected abstract DatabaseServer launch();
-
-    /** Prepares an empty place (no understudy schema, an empty data schema) and sets {@link #url} and {@link #schema}. */
-    protected abstract void prepare(int testNumber);
-
     /** DDL creating {@code <schema>.types}, {@code <schema>.pair}, {@code <schema>.big}. */
+    @Override
     protected abstract List<String> ddl();
 
     /** Selects the types row with the given id, with columns normalised as {@link TypesRow} expects. */
@@ -62,24 +44,6 @@ abstract class FollowerApplierContract {
 
     /** (column, value) pairs the follower's types table cannot hold. */
     protected abstract List<Map.Entry<String, Object>> unrepresentable();
-
-    @BeforeAll
-    void startServer() {
-        server = launch();
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void freshPlace() {
-        prepare(++testNumber);
-        exec(ddl().toArray(String[]::new));
-    }
 
     @AfterEach
     void closeApplier() {
@@ -90,8 +54,7 @@ abstract class FollowerApplierContract {
     }
 
     FollowerConfig follower(String url, String password) {
-        DatabaseKind kind = DatabaseKind.valueOf(server.kind().toUpperCase(Locale.ROOT));
-        return new FollowerConfig("f" + testNumber, new Endpoint(kind, url, server.user(), new Secret(password)));
+        return new FollowerConfig("f" + testNumber(), new Endpoint(kind(), url, server.user(), new Secret(password)));
     }
 
     FollowerApplier applier() {
@@ -117,17 +80,6 @@ abstract class FollowerApplierContract {
         a.changes(changes);
         a.commit(tx(n, changes.size()));
         a.endOfBatch();
-    }
-
-    void exec(String... statements) {
-        try (Connection c = DriverManager.getConnection(url, server.user(), server.password());
-             Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
     }
 
     List<String> strings(String sql) {
@@ -268,7 +220,7 @@ abstract class FollowerApplierContract {
             assertThatThrownBy(() -> a.commit(tx(txn, 2)))
                     .as("value %s for column %s", bad.getValue(), bad.getKey())
                     .isInstanceOf(ReplicationException.class).isNotInstanceOf(RetriableException.class)
-                    .hasMessageContaining("f" + testNumber).hasMessageContaining(schema + ".types")
+                    .hasMessageContaining("f" + testNumber()).hasMessageContaining(schema + ".types")
                     .hasMessageContaining("0-1-" + n).hasMessageContaining(bad.getKey())
                     .hasMessageContaining(String.valueOf(100 + n));
             a.abort();
@@ -507,7 +459,7 @@ abstract class FollowerApplierContract {
         String badUrl = url.replace(":" + server.port() + "/", ":" + closedPort + "/");
         assertThatThrownBy(() -> FollowerApplier.open(follower(badUrl, "s3cret-Pa55"), Clock.systemUTC()))
                 .isInstanceOf(RetriableException.class)
-                .hasMessageContaining("f" + testNumber).hasMessageContaining("127.0.0.1:" + closedPort)
+                .hasMessageContaining("f" + testNumber()).hasMessageContaining("127.0.0.1:" + closedPort)
                 .hasMessageContaining(server.user())
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-Pa55"));
     }

@@ -144,6 +144,14 @@ final class Cluster implements AutoCloseable {
         });
     }
 
+    /** The single number {@code sql} returns on {@code server} (its default database). */
+    static long count(DatabaseServer server, String sql) throws Exception {
+        try (Connection c = server.connect(null); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static DatabaseKind kind(DatabaseServer server) {
         return DatabaseKind.valueOf(server.kind().toUpperCase(Locale.ROOT));
     }

@@ -89,12 +89,12 @@ class SnapshotIT extends ClusterTest {
                 writers.close();
                 assertThat(failure.get()).as("big table load").isNull();
                 cluster.assertFollowersEqual(Duration.ofSeconds(180), "sakila.*", "big.*");
-                long leaderKeys = count(cluster.leader, "SELECT count(*) FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                long leaderKeys = Cluster.count(cluster.leader, "SELECT count(*) FROM information_schema.REFERENTIAL_CONSTRAINTS"
                         + " WHERE CONSTRAINT_SCHEMA = 'sakila'");
                 assertThat(leaderKeys).isGreaterThan(10);
-                assertThat(count(cluster.mariadb, "SELECT count(*) FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                assertThat(Cluster.count(cluster.mariadb, "SELECT count(*) FROM information_schema.REFERENTIAL_CONSTRAINTS"
                         + " WHERE CONSTRAINT_SCHEMA = 'sakila'")).as("foreign keys on the MariaDB follower").isEqualTo(leaderKeys);
-                assertThat(count(cluster.postgres, "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n"
+                assertThat(Cluster.count(cluster.postgres, "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n"
                         + " ON n.oid = c.connamespace WHERE n.nspname = 'sakila' AND c.contype = 'f' AND NOT c.convalidated"))
                         .as("NOT VALID foreign keys on the PostgreSQL follower").isEqualTo(leaderKeys);
                 // and `understudy verify` agrees, chunk by chunk, while the daemon still runs
@@ -237,10 +237,4 @@ class SnapshotIT extends ClusterTest {
         }
     }
 
-    private static long count(DatabaseServer server, String sql) throws Exception {
-        try (Connection c = server.connect(null); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }
