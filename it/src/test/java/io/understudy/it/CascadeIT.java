@@ -44,15 +44,7 @@ class CascadeIT extends ClusterTest {
 
     @BeforeEach
     void forgetEarlierRuns() {
-        for (DatabaseServer f : cluster.followers()) {
-            for (String table : List.of("understudy.applied_position", "understudy.snapshot_progress")) {
-                try {
-                    f.execute(null, "DELETE FROM " + table);
-                } catch (RuntimeException e) {
-                    // not created yet
-                }
-            }
-        }
+        cluster.forgetPositions();
     }
 
     /** The cluster's configuration with {@code apply-threads} set on both followers. */

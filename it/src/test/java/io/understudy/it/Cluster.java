@@ -144,6 +144,19 @@ final class Cluster implements AutoCloseable {
         });
     }
 
+    /** Forgets what earlier tests of the class left on the followers: stored positions and snapshot progress. */
+    void forgetPositions() {
+        for (DatabaseServer f : followers()) {
+            for (String table : List.of("understudy.applied_position", "understudy.snapshot_progress")) {
+                try {
+                    f.execute(null, "DELETE FROM " + table);
+                } catch (RuntimeException e) {
+                    // not created yet
+                }
+            }
+        }
+    }
+
     /** The single number {@code sql} returns on {@code server} (its default database). */
     static long count(DatabaseServer server, String sql) throws Exception {
         try (Connection c = server.connect(null); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {

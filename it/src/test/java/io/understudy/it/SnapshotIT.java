@@ -43,15 +43,7 @@ class SnapshotIT extends ClusterTest {
 
     @BeforeEach
     void forgetEarlierRuns() {
-        for (DatabaseServer f : cluster.followers()) {
-            for (String table : List.of("understudy.applied_position", "understudy.snapshot_progress")) {
-                try {
-                    f.execute(null, "DELETE FROM " + table);
-                } catch (RuntimeException e) {
-                    // not created yet
-                }
-            }
-        }
+        cluster.forgetPositions();
     }
 
     @Test
