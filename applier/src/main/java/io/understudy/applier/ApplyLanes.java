@@ -222,8 +222,7 @@ final class ApplyLanes implements AutoCloseable {
         }
         Item last = group.items().get(group.items().size() - 1);
         Instant appliedAt = clock.instant();
-        positions.write(c, last.transaction().position().encode(), last.transaction().position().describe(),
-                last.transactionId(), last.transaction().commitTime(), appliedAt, group.items().size(), group.rows());
+        positions.write(c, last.transaction().position(), last.transactionId(), last.transaction().commitTime(), appliedAt, group.items().size(), group.rows());
         c.commit();
         finish(group, new Committed(last.transaction(), last.transactionId(), group.items().size(), group.rows(), appliedAt));
     }

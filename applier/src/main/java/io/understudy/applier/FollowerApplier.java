@@ -90,6 +90,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     private volatile Position durable;
     private final int applyThreads;
     private ParallelApply parallel;
+    private volatile Applied.Listener listener = applied -> { };
 
     private FollowerApplier(FollowerRef where, HikariDataSource pool, Clock clock, Dialect dialect, boolean replicaRole,
                             int applyThreads, CascadeSource cascadeSource) {
@@ -128,7 +129,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     public static FollowerApplier open(FollowerConfig follower, Clock clock, CascadeSource cascades) {
         FollowerRef where = FollowerRef.of(follower);
         Dialect dialect = Dialect.of(follower.endpoint().kind());
-        HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect, follower.applyThreads() + 2);
+        HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect, follower.applyThreads() + 2, true);
         try {
             new PositionStore(where, dialect).migrate(pool, follower.endpoint().user());
             boolean replicaRole = dialect instanceof PostgresDialect && SessionProbe.replicaRoleAllowed(where, pool);
@@ -193,12 +194,20 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     }
 
     /** Counts a committed group of leader transactions (from any thread). */
-    private synchronized void record(ApplyLanes.Committed c) {
-        durable = c.last().position();
-        transactions += c.transactions();
-        rows += c.rows();
-        status = new ApplierStatus(where.name(), c.last().id(), c.last().position().describe(), c.last().commitTime(),
-                c.appliedAt(), transactions, rows);
+    private void record(ApplyLanes.Committed c) {
+        synchronized (this) {
+            durable = c.last().position();
+            transactions += c.transactions();
+            rows += c.rows();
+            status = new ApplierStatus(where.name(), c.last().id(), c.last().position().describe(), c.last().commitTime(),
+                    c.appliedAt(), transactions, rows);
+        }
+        listener.accept(new Applied(c.last().position(), c.last().commitTime(), c.appliedAt()));
+    }
+
+    /** Tells {@code listener} about every commit from now on (readers waiting for a position, lag). */
+    public void onApplied(Applied.Listener listener) {
+        this.listener = listener;
     }
 
     /** The position of the last commit this applier made (also by its parallel lanes); empty before the first. */
@@ -216,7 +225,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
     public void initializePosition(Position start) {
         try (Connection c = pool.getConnection()) {
             try {
-                positions.initialize(c, start.encode(), start.describe(), clock.instant());
+                positions.initialize(c, start, clock.instant());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -305,7 +314,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
                 : folded + " leader transactions up to " + last.id();
         try {
             Instant appliedAt = clock.instant();
-            positions.write(tx, last.position().encode(), last.position().describe(), lastFoldedId,
+            positions.write(tx, last.position(), lastFoldedId,
                     last.commitTime(), appliedAt, folded, foldedRows);
             tx.commit();
             record(new ApplyLanes.Committed(last, lastFoldedId, folded, foldedRows, appliedAt));
@@ -343,6 +352,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
             status = new ApplierStatus(where.name(), change.id(), change.position().describe(), change.commitTime(),
                     appliedAt, transactions, rows);
         }
+        listener.accept(new Applied(change.position(), change.commitTime(), appliedAt));
     }
 
     @Override

@@ -18,7 +18,15 @@ final class FollowerPool {
     }
 
     static HikariDataSource open(FollowerRef where, Endpoint endpoint, Dialect dialect, int size) {
+        return open(where, endpoint, dialect, size, false);
+    }
+
+    /** @param metrics whether the pool reports to {@link PoolMetrics}' registry (the applier's own pool only) */
+    static HikariDataSource open(FollowerRef where, Endpoint endpoint, Dialect dialect, int size, boolean metrics) {
         HikariConfig config = new HikariConfig();
+        if (metrics && PoolMetrics.registry() != null) {
+            config.setMetricRegistry(PoolMetrics.registry());
+        }
         config.setPoolName("understudy-" + where.name());
         config.setJdbcUrl(endpoint.url());
         config.setUsername(endpoint.user());

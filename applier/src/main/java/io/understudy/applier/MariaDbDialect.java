@@ -32,6 +32,7 @@ final class MariaDbDialect extends MySqlFamilyDialect {
         return POSITION_INSERT + " ON DUPLICATE KEY UPDATE encoded_position=VALUES(encoded_position),"
                 + " description=VALUES(description), transaction_id=VALUES(transaction_id),"
                 + " leader_commit_time=VALUES(leader_commit_time), applied_at=VALUES(applied_at),"
-                + " transactions=transactions+VALUES(transactions), row_changes=row_changes+VALUES(row_changes)";
+                + " transactions=transactions+VALUES(transactions), row_changes=row_changes+VALUES(row_changes),"
+                + " token=VALUES(token)";
     }
 }

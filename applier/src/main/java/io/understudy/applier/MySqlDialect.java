@@ -29,6 +29,6 @@ final class MySqlDialect extends MySqlFamilyDialect {
                 + " description=p.description, transaction_id=p.transaction_id,"
                 + " leader_commit_time=p.leader_commit_time, applied_at=p.applied_at,"
                 + " transactions=applied_position.transactions+p.transactions,"
-                + " row_changes=applied_position.row_changes+p.row_changes";
+                + " row_changes=applied_position.row_changes+p.row_changes, token=p.token";
     }
 }

@@ -86,6 +86,6 @@ abstract sealed class MySqlFamilyDialect implements Dialect permits MariaDbDiale
 
     /** Column names of the position row, in {@link #positionUpsert()} parameter order. */
     static final String POSITION_INSERT = "INSERT INTO understudy.applied_position (source, encoded_position,"
-            + " description, transaction_id, leader_commit_time, applied_at, transactions, row_changes)"
-            + " VALUES (?,?,?,?,?,?,?,?)";
+            + " description, transaction_id, leader_commit_time, applied_at, transactions, row_changes, token)"
+            + " VALUES (?,?,?,?,?,?,?,?,?)";
 }

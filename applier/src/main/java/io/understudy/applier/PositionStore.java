@@ -1,6 +1,8 @@
 package io.understudy.applier;
 
+import io.understudy.model.Position;
 import io.understudy.model.ReplicationException;
+import io.understudy.model.Token;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,35 +69,45 @@ final class PositionStore {
         }
     }
 
-    /** Upserts the position row, adding {@code transactions} and {@code rows} row changes to its counters. */
-    void write(Connection c, String encoded, String description, String transactionId, Instant commitTime,
+    /**
+     * Upserts the position row, adding {@code transactions} and {@code rows} row changes to its counters. Column
+     * {@code token} holds the position as a causality token ({@link Token}), which {@code understudy.wait_for}
+     * compares readers' tokens with.
+     */
+    void write(Connection c, Position position, String transactionId, Instant commitTime,
                Instant appliedAt, long transactions, long rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(dialect.positionUpsert())) {
             ps.setString(1, SOURCE);
-            ps.setString(2, encoded);
-            ps.setString(3, description);
+            ps.setString(2, position.encode());
+            ps.setString(3, position.describe());
             ps.setString(4, transactionId);
             dialect.setInstant(ps, 5, commitTime);
             dialect.setInstant(ps, 6, appliedAt);
             ps.setLong(7, transactions);
             ps.setLong(8, rows);
+            ps.setString(9, token(position));
             ps.executeUpdate();
         }
     }
 
+    static String token(Position position) {
+        return Token.of(position, Token.FIRST_EPOCH).map(Token::toString).orElse(null);
+    }
+
     /** Records a start position; fails when one is stored already, so a resume point is never overwritten. */
-    void initialize(Connection c, String encoded, String description, Instant now) throws SQLException {
+    void initialize(Connection c, Position start, Instant now) throws SQLException {
         Optional<Stored> existing = read(c);
         if (existing.isPresent()) {
             throw new ReplicationException(where + ": already has a stored position (" + existing.get().description()
                     + "); refusing to overwrite it. To start over, delete the row in understudy.applied_position.");
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO understudy.applied_position (source,"
-                + " encoded_position, description, applied_at, transactions, row_changes) VALUES (?,?,?,?,0,0)")) {
+                + " encoded_position, description, applied_at, transactions, row_changes, token) VALUES (?,?,?,?,0,0,?)")) {
             ps.setString(1, SOURCE);
-            ps.setString(2, encoded);
-            ps.setString(3, description);
+            ps.setString(2, start.encode());
+            ps.setString(3, start.describe());
             dialect.setInstant(ps, 4, now);
+            ps.setString(5, token(start));
             ps.executeUpdate();
         }
         // Debezium's schema history on the follower describes the stream it was recorded from; a new start

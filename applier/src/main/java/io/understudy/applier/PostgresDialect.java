@@ -59,12 +59,12 @@ final class PostgresDialect implements Dialect {
     @Override
     public String positionUpsert() {
         return "INSERT INTO understudy.applied_position (source, encoded_position, description, transaction_id,"
-                + " leader_commit_time, applied_at, transactions, row_changes) VALUES (?,?,?,?,?,?,?,?)"
+                + " leader_commit_time, applied_at, transactions, row_changes, token) VALUES (?,?,?,?,?,?,?,?,?)"
                 + " ON CONFLICT (source) DO UPDATE SET encoded_position=EXCLUDED.encoded_position,"
                 + " description=EXCLUDED.description, transaction_id=EXCLUDED.transaction_id,"
                 + " leader_commit_time=EXCLUDED.leader_commit_time, applied_at=EXCLUDED.applied_at,"
                 + " transactions=applied_position.transactions+EXCLUDED.transactions,"
-                + " row_changes=applied_position.row_changes+EXCLUDED.row_changes";
+                + " row_changes=applied_position.row_changes+EXCLUDED.row_changes, token=EXCLUDED.token";
     }
 
     @Override

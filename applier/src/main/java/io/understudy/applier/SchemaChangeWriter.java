@@ -59,7 +59,7 @@ final class SchemaChangeWriter {
                 } else {
                     applyMySql(c, change);
                 }
-                positions.write(c, change.position().encode(), change.position().describe(), change.id(),
+                positions.write(c, change.position(), change.id(),
                         change.commitTime(), appliedAt, 1, 0);
                 c.commit();
             } catch (SQLException | RuntimeException e) {

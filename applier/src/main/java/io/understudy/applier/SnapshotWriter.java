@@ -79,7 +79,7 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Records where streaming starts; fails if the follower already has a position. */
     public void initializePosition(Position start) {
         inTransaction("record start position " + start.describe(), c -> {
-            positions.initialize(c, start.encode(), start.describe(), clock.instant());
+            positions.initialize(c, start, clock.instant());
             return null;
         });
     }

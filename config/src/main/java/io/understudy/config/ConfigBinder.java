@@ -1,6 +1,7 @@
 package io.understudy.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,10 +14,12 @@ import java.util.regex.Pattern;
  * config only when no problem was found. Not thread-safe; one instance per load.
  */
 final class ConfigBinder {
-    static final List<String> ROOT_KEYS = List.of("leader", "capture", "followers", "http");
+    static final List<String> ROOT_KEYS = List.of("leader", "capture", "followers", "http", "lag", "sync");
     static final List<String> FOLLOWER_KEYS = List.of("name", "kind", "url", "user", "password", "password-file",
-            "apply-threads");
+            "apply-threads", "max-lag");
     static final List<String> HTTP_KEYS = List.of("port", "bind");
+    static final List<String> LAG_KEYS = List.of("heartbeat-interval");
+    static final List<String> SYNC_KEYS = List.of("first", "any", "followers");
     static final String DEFAULT_BIND = "127.0.0.1";
     private static final Pattern FOLLOWER_NAME = Pattern.compile("[a-z0-9_-]{1,40}");
 
@@ -42,6 +45,10 @@ final class ConfigBinder {
         Optional<List<FollowerConfig>> followers = reader.required(m, "", "followers").flatMap(this::followers);
         Optional<HttpConfig> http = reader.optional(m, "http").isEmpty() ? Optional.of(HttpConfig.disabled())
                 : http(reader.optional(m, "http").get());
+        Optional<LagConfig> lag = reader.optional(m, "lag").isEmpty() ? Optional.of(LagConfig.defaults())
+                : lag(reader.optional(m, "lag").get());
+        Optional<Optional<SyncConfig>> sync = reader.optional(m, "sync").isEmpty() ? Optional.of(Optional.empty())
+                : followers.flatMap(f -> sync(reader.optional(m, "sync").get(), f)).map(Optional::of);
         if (leader.isPresent() && followers.isPresent()) {
             checkFollowersAreNotLeader(leader.get(), followers.get(), m);
         }
@@ -49,14 +56,15 @@ final class ConfigBinder {
             checkLeaderCanBeRead(leader.get(), captured.get().mode(), m);
         }
         if (!reader.problems().isEmpty() || leader.isEmpty() || captured.isEmpty() || followers.isEmpty()
-                || http.isEmpty()) {
+                || http.isEmpty() || lag.isEmpty() || sync.isEmpty()) {
             return Optional.empty();
         }
         CaptureBinder.Bound c = captured.get();
         int serverId = c.serverId().orElseGet(() -> CaptureBinder.defaultServerId(leader.get(),
                 followers.get().stream().map(FollowerConfig::name).toList()));
         return Optional.of(new UnderstudyConfig(leader.get(),
-                new CaptureConfig(c.mode(), c.tables(), c.exclude(), c.keys(), serverId), followers.get(), http.get()));
+                new CaptureConfig(c.mode(), c.tables(), c.exclude(), c.keys(), serverId), followers.get(), http.get(),
+                lag.get(), sync.get()));
     }
 
     private Optional<Endpoint> leader(YamlNode node) {
@@ -100,10 +108,13 @@ final class ConfigBinder {
         Optional<YamlNode> threadsNode = reader.optional(m, "apply-threads");
         Optional<Long> threads = threadsNode.isEmpty() ? Optional.of((long) FollowerConfig.DEFAULT_APPLY_THREADS)
                 : reader.integer(threadsNode.get(), path + ".apply-threads", 1, FollowerConfig.MAX_APPLY_THREADS);
-        if (name.isEmpty() || endpoint.isEmpty() || threads.isEmpty()) {
+        Optional<YamlNode> maxLagNode = reader.optional(m, "max-lag");
+        Optional<Optional<Duration>> maxLag = maxLagNode.isEmpty() ? Optional.of(Optional.empty())
+                : reader.duration(maxLagNode.get(), path + ".max-lag", Duration.ofMillis(100), Duration.ofDays(1)).map(Optional::of);
+        if (name.isEmpty() || endpoint.isEmpty() || threads.isEmpty() || maxLag.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FollowerConfig(name.get(), endpoint.get(), threads.get().intValue()));
+        return Optional.of(new FollowerConfig(name.get(), endpoint.get(), threads.get().intValue(), maxLag.get()));
     }
 
     private boolean checkName(String name, YamlNode.Mapping m, String path, Map<String, Integer> firstLine) {
@@ -150,6 +161,54 @@ final class ConfigBinder {
                         + where + "; a follower must be another " + (f.kind().isMySqlFamily() ? "server" : "database"));
             }
         }
+    }
+
+    private Optional<SyncConfig> sync(YamlNode node, List<FollowerConfig> followers) {
+        Optional<YamlNode.Mapping> mapping = reader.mapping(node, "sync");
+        if (mapping.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlNode.Mapping m = mapping.get();
+        reader.rejectUnknownKeys(m, "sync", SYNC_KEYS);
+        Optional<YamlNode> first = reader.optional(m, "first");
+        Optional<YamlNode> any = reader.optional(m, "any");
+        if (first.isPresent() == any.isPresent()) {
+            reader.problem(node.line(), "sync", "give exactly one of first: N (the first N streaming followers of the"
+                    + " list, in order) or any: N (any N of them)");
+            return Optional.empty();
+        }
+        List<String> all = followers.stream().map(FollowerConfig::name).toList();
+        Optional<List<String>> names = reader.optional(m, "followers").isEmpty() ? Optional.of(all)
+                : reader.textList(reader.optional(m, "followers").get(), "sync.followers");
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String n : names.get()) {
+            if (!all.contains(n)) {
+                reader.problem(EndpointBinder.line(m, "followers"), "sync.followers", "'" + n + "' is not a follower;"
+                        + " followers: " + String.join(", ", all));
+                return Optional.empty();
+            }
+        }
+        if (names.get().stream().distinct().count() != names.get().size()) {
+            reader.problem(EndpointBinder.line(m, "followers"), "sync.followers", "names a follower twice");
+            return Optional.empty();
+        }
+        YamlNode countNode = first.orElseGet(any::get);
+        return reader.integer(countNode, "sync." + (first.isPresent() ? "first" : "any"), 1, names.get().size())
+                .map(n -> new SyncConfig(first.isPresent(), n.intValue(), names.get()));
+    }
+
+    private Optional<LagConfig> lag(YamlNode node) {
+        Optional<YamlNode.Mapping> mapping = reader.mapping(node, "lag");
+        if (mapping.isEmpty()) {
+            return Optional.empty();
+        }
+        reader.rejectUnknownKeys(mapping.get(), "lag", LAG_KEYS);
+        Optional<YamlNode> interval = reader.optional(mapping.get(), "heartbeat-interval");
+        return interval.isEmpty() ? Optional.of(LagConfig.defaults())
+                : reader.duration(interval.get(), "lag.heartbeat-interval", Duration.ofMillis(100), Duration.ofMinutes(10))
+                        .map(LagConfig::new);
     }
 
     private Optional<HttpConfig> http(YamlNode node) {

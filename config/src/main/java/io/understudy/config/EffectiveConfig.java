@@ -32,7 +32,14 @@ final class EffectiveConfig {
             out.append("  - name: ").append(scalar(follower.name())).append('\n');
             endpoint(out, "    ", follower.endpoint());
             out.append("    apply-threads: ").append(follower.applyThreads()).append('\n');
+            follower.maxLag().ifPresent(d -> out.append("    max-lag: ").append(Durations.format(d)).append('\n'));
         }
+        out.append("lag:\n");
+        out.append("  heartbeat-interval: ").append(Durations.format(config.lag().heartbeatInterval()))
+                .append(config.lag().heartbeatInterval().equals(LagConfig.DEFAULT_HEARTBEAT_INTERVAL) ? "  # default" : "")
+                .append('\n');
+        config.sync().ifPresent(sync -> out.append("sync:\n  ").append(sync.priority() ? "first" : "any").append(": ")
+                .append(sync.count()).append("\n  followers: ").append(list(sync.followers())).append('\n'));
         HttpConfig http = config.http();
         out.append("http:\n");
         out.append("  port: ").append(http.port()).append(http.port() == 0 ? "  # disabled (the default when the http section is absent)" : "")

@@ -116,6 +116,25 @@ final class NodeReader {
         return Optional.empty();
     }
 
+    /** A duration written as a number with unit {@code ms}, {@code s}, {@code m} or {@code h} ({@code 500ms}, {@code 5s}), in {@code [min, max]}. */
+    Optional<java.time.Duration> duration(YamlNode node, String path, java.time.Duration min, java.time.Duration max) {
+        Optional<String> text = text(node, path);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            java.time.Duration d = Durations.parse(text.get());
+            if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
+                return Optional.of(d);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below with the allowed range
+        }
+        problem(node.line(), path, "must be a duration from " + Durations.format(min) + " to " + Durations.format(max)
+                + " such as 500ms, 5s or 2m, but is '" + text.get() + "'");
+        return Optional.empty();
+    }
+
     /** A list of non-blank text values. */
     Optional<List<String>> textList(YamlNode node, String path) {
         Optional<List<YamlNode>> items = sequence(node, path);

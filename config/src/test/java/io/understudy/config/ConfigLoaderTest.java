@@ -137,6 +137,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void lagIntervalAndMaxLagAreDurations() throws Exception {
+        UnderstudyConfig defaults = parse(FULL);
+        assertThat(defaults.lag().heartbeatInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(defaults.followers().get(1).maxLag()).isEmpty();
+        UnderstudyConfig set = parse(FULL.replace("password: \"\" }", "password: \"\", max-lag: 1500ms }")
+                + "lag: { heartbeat-interval: 250ms }\n");
+        assertThat(set.lag().heartbeatInterval()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(set.followers().get(1).maxLag()).contains(java.time.Duration.ofMillis(1500));
+        assertThat(set.describe()).contains("max-lag: 1500ms").contains("heartbeat-interval: 250ms");
+        ConfigException e = problems(FULL.replace("password: \"\" }", "password: \"\", max-lag: soon }")
+                + "lag: { heartbeat-interval: 10ms }\n");
+        assertThat(e.getMessage()).contains("test.yaml:5: followers[1].max-lag: must be a duration from 100ms to 24h")
+                .contains("but is 'soon'").contains("lag.heartbeat-interval: must be a duration from 100ms to 10m");
+    }
+
+    @Test
+    void syncNamesAPriorityOrAQuorumSetOfFollowers() throws Exception {
+        assertThat(parse(FULL).sync()).isEmpty();
+        SyncConfig first = parse(FULL + "sync: { first: 1, followers: [replica2, reporting] }\n").sync().orElseThrow();
+        assertThat(first.priority()).isTrue();
+        assertThat(first.describe()).isEqualTo("first 1 of [replica2, reporting]");
+        SyncConfig any = parse(FULL + "sync: { any: 2 }\n").sync().orElseThrow();
+        assertThat(any.describe()).isEqualTo("any 2 of [reporting, replica2]");
+        assertThat(parse(FULL + "sync: { any: 2 }\n").describe()).contains("sync:\n  any: 2\n  followers: [reporting, replica2]");
+        assertThat(problems(FULL + "sync: { any: 3 }\n").getMessage()).contains("sync.any: must be a whole number from 1 to 2");
+        assertThat(problems(FULL + "sync: { first: 1, any: 1 }\n").getMessage()).contains("give exactly one of first: N");
+        assertThat(problems(FULL + "sync: { first: 1, followers: [nobody] }\n").getMessage())
+                .contains("sync.followers: 'nobody' is not a follower; followers: reporting, replica2");
+    }
+
+    @Test
     void rejectsUnknownKeysAtEveryLevelListingPossibleValues() {
         ConfigException e = problems(FULL.replace("user: understudy", "user: understudy, pasword: x")
                 .replace("server-id: 54001", "server-id: 54001, serverid: 1")
@@ -148,9 +179,9 @@ class ConfigLoaderTest {
                 "test.yaml:1: leader: unknown key 'pasword'; possible values: kind, url, user, password, password-file",
                 "test.yaml:2: capture: unknown key 'serverid'; possible values: mode, tables, exclude, keys, server-id",
                 "test.yaml:5: followers[1]: unknown key 'host'; possible values: name, kind, url, user, password, "
-                        + "password-file, apply-threads",
+                        + "password-file, apply-threads, max-lag",
                 "test.yaml:6: http: unknown key 'tls'; possible values: port, bind",
-                "test.yaml:7: unknown key 'metrics'; possible values: leader, capture, followers, http"));
+                "test.yaml:7: unknown key 'metrics'; possible values: leader, capture, followers, http, lag, sync"));
     }
 
     @Test

@@ -79,8 +79,11 @@ final class Offsets {
     static BinlogPosition position(Map<String, ?> offset) {
         // An END offset names the committed transaction; its "gtids" is the set before that transaction.
         Object gtid = offset.containsKey("transaction_id") ? offset.get("transaction_id") : offset.get("gtids");
+        Object before = offset.get("gtids");
+        Object committed = offset.get("transaction_id");
+        String executed = Gtids.plus(before == null ? null : before.toString(), committed == null ? null : committed.toString());
         return new BinlogPosition((String) offset.get("file"), ((Number) offset.get("pos")).longValue(),
-                gtid == null ? "" : gtid.toString(), format(offset));
+                gtid == null ? "" : gtid.toString(), executed, format(offset));
     }
 
     static BinlogPosition decode(String encoded) {

@@ -432,6 +432,7 @@ final class MySqlLeader implements LeaderDialect {
         for (String table : List.of("change_log", "tick_lane", "tick", "lane", "consumer", "capture_table", "installation")) {
             statements.add("DROP TABLE IF EXISTS " + q(SCHEMA) + "." + q(table));
         }
+        statements.add("DROP FUNCTION IF EXISTS " + q(SCHEMA) + ".token");
         return statements;
     }
 

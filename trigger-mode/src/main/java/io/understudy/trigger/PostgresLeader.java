@@ -26,7 +26,7 @@ import java.util.OptionalLong;
  * Stateless and thread-safe.
  */
 final class PostgresLeader implements LeaderDialect {
-    /** pg_advisory_xact_lock key of the ticker (in the leader database). */
+    /** pg_advisory_xact_lock key of the ticker (in the leader database); V2__token.sql names it too. */
     private static final long TICKER_LOCK = 0x756e64657273_74L;
     private static final long PURGE_LOCK = TICKER_LOCK + 1;
     /**
@@ -331,6 +331,7 @@ final class PostgresLeader implements LeaderDialect {
             statements.add("DROP TABLE IF EXISTS understudy." + q(table));
         }
         statements.add("DROP FUNCTION IF EXISTS understudy.capture()");
+        statements.add("DROP FUNCTION IF EXISTS understudy.token()");
         return statements;
     }
 

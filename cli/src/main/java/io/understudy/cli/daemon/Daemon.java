@@ -31,6 +31,9 @@ public final class Daemon implements AutoCloseable {
     private final List<FollowerPipeline> pipelines = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private HttpEndpoint http;
+    private final AppliedPositions applied = new AppliedPositions();
+    private LagProbe lag;
+    private final LagHistory history = new LagHistory();
 
     private final Set<String> skipDdlAt;
 
@@ -54,15 +57,18 @@ public final class Daemon implements AutoCloseable {
             FollowerConfig follower = config.followers().get(i);
             FollowerPipeline pipeline = new FollowerPipeline(follower, sources(follower, i),
                     config.capture().mode() == CaptureMode.TRIGGER ? TriggerChangeSource::decode : BinlogChangeSource::decode,
-                    cascades(), clock, Duration.ofSeconds(30), skipDdlAt);
+                    cascades(), applied, clock, Duration.ofSeconds(30), skipDdlAt);
             Thread thread = new Thread(pipeline, "follower-" + follower.name());
             pipelines.add(pipeline);
             threads.add(thread);
-            thread.start();
         }
-        if (config.http().port() > 0) {
-            http = HttpEndpoint.start(config.http(), this::states);
+        lag = new LagProbe(leaderPosition(), clock, config.lag().heartbeatInterval(),
+                () -> history.record(reports(), clock.instant()));
+        lag.start();
+        if (config.http().port() > 0) { // before the pipelines open their pools, which report to its registry
+            http = HttpEndpoint.start(config.http(), this::reports, new Waits(applied, this::states, config.sync()), history);
         }
+        threads.forEach(Thread::start);
         log.info("understudy running: leader {}, {} follower(s)", config.leader().describe(), pipelines.size());
     }
 
@@ -99,6 +105,37 @@ public final class Daemon implements AutoCloseable {
         return pipelines.stream().map(FollowerPipeline::state).toList();
     }
 
+    /** Each follower's state and lag, for /health, /health/ready and /metrics. */
+    public List<FollowerReport> reports() {
+        List<FollowerReport> reports = new ArrayList<>();
+        for (int i = 0; i < pipelines.size(); i++) {
+            FollowerState state = pipelines.get(i).state();
+            java.util.Optional<AppliedPositions.Applied> a = applied.get(state.follower());
+            Lag l = a.isEmpty() || lag == null ? Lag.UNKNOWN : lag.lag(a.get().position(), a.get().leaderCommitTime());
+            reports.add(FollowerReport.of(state, a, l, config.followers().get(i).maxLag()));
+        }
+        return reports;
+    }
+
+    /**
+     * The leader's current position, read every lag.heartbeat-interval: in binlog mode SHOW MASTER STATUS and the
+     * GTID position; in trigger mode a fresh tick, which also makes every follower's position move on an idle leader.
+     */
+    private java.util.function.Supplier<io.understudy.model.Position> leaderPosition() {
+        if (config.capture().mode() == CaptureMode.TRIGGER) {
+            return () -> {
+                try (TriggerChangeSource source = new TriggerChangeSource("understudy-lag", config.leader(), config.capture())) {
+                    return source.currentPosition();
+                }
+            };
+        }
+        return () -> {
+            try (BinlogChangeSource source = new BinlogChangeSource("understudy-lag", config.leader(), config.capture(), clock)) {
+                return source.currentPosition();
+            }
+        };
+    }
+
     /** Port of the HTTP endpoint, or 0 when disabled. */
     public int httpPort() {
         return http == null ? 0 : http.port();
@@ -125,6 +162,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (http != null) {
             http.close();
+        }
+        if (lag != null) {
+            lag.close();
         }
         log.info("understudy stopped");
     }

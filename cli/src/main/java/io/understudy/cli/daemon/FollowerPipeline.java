@@ -45,10 +45,13 @@ final class FollowerPipeline implements Runnable {
     private final ProgressTracker progress;
     private final Set<String> skipDdlAt;
     private final CascadeSource cascades;
+    private final AppliedPositions applied;
     private volatile ChangeSource current;
 
     FollowerPipeline(FollowerConfig follower, Supplier<ChangeSource> sources, Function<String, Position> decoder,
-                     CascadeSource cascades, Clock clock, Duration maxBackoff, Set<String> skipDdlAt) {
+                     CascadeSource cascades, AppliedPositions applied, Clock clock, Duration maxBackoff,
+                     Set<String> skipDdlAt) {
+        this.applied = applied;
         this.skipDdlAt = skipDdlAt;
         this.cascades = cascades;
         this.follower = follower;
@@ -79,6 +82,7 @@ final class FollowerPipeline implements Runnable {
         if (progress.state().phase() != FollowerState.Phase.FAILED) {
             progress.phase(FollowerState.Phase.STOPPED, "");
         }
+        applied.changed();
     }
 
     /** One run from the stored position; false when the follower failed and must stay stopped. */
@@ -100,10 +104,12 @@ final class FollowerPipeline implements Runnable {
             }
             progress.phase(FollowerState.Phase.FAILED, e.getMessage());
             log.error("follower {} stopped: {}", follower.name(), e.getMessage());
+            applied.changed();
             return false;
         } catch (ReplicationException e) {
             progress.phase(FollowerState.Phase.FAILED, e.getMessage());
             log.error("follower {} stopped: {}", follower.name(), e.getMessage());
+            applied.changed();
             return false;
         }
     }
@@ -115,6 +121,7 @@ final class FollowerPipeline implements Runnable {
             if (stopped.getCount() == 0) {
                 return;
             }
+            applier.onApplied(a -> applied.update(follower.name(), a.position(), a.leaderCommitTime(), a.appliedAt()));
             TransactionHandler handler = progress.wrap(applier.handler(SnapshotFilter.load(follower, clock)), backoff::reset);
             Optional<String> stored = applier.storedPosition();
             Position resume;
@@ -127,6 +134,7 @@ final class FollowerPipeline implements Runnable {
                         follower.name(), resume.describe());
             }
             progress.resumed(resume);
+            applied.resumed(follower.name(), resume, stored.isPresent() ? applier.status().leaderCommitTime() : null);
             log.info("follower {}: streaming from {}", follower.name(), resume.describe());
             source.run(Optional.of(resume), handler);
         } finally {
