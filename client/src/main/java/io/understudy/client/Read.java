@@ -5,8 +5,8 @@ package io.understudy.client;
  *
  * @param value  what the work returned
  * @param source the follower's name, or {@code "leader"}
- * @param stamp  the position the data is at least as new as, as a token: the follower's applied position when the
- *               read started, or the leader's current position for a read on the leader
+ * @param stamp  the follower's applied position right after the read (the leader's for a read on the leader), as a
+ *               token: the data is no newer than it, and at least as new as the session's token before the read
  * @param stale  true when the read did not have the session's token (only with {@link Fallback#STALE})
  */
 public record Read<T>(T value, String source, String stamp, boolean stale) {

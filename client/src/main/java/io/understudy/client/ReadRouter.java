@@ -56,6 +56,7 @@ public final class ReadRouter implements AutoCloseable {
         return t;
     });
     private final LeaderPositions positions;
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Token>> known = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ReadRouter(Builder b) {
         this.leader = Objects.requireNonNull(b.leader, "leader");
@@ -150,6 +151,29 @@ public final class ReadRouter implements AutoCloseable {
         return ordered;
     }
 
+    /** Whether the follower's last reported position covers {@code wanted} (then it has it now: positions only grow). */
+    boolean known(String follower, Token wanted) {
+        Token k = known.computeIfAbsent(follower, f -> new java.util.concurrent.atomic.AtomicReference<>()).get();
+        return k != null && wanted.coveredBy(k);
+    }
+
+    /** Remembers a position the follower reported. */
+    void learned(String follower, Token applied) {
+        if (applied != null) {
+            known.computeIfAbsent(follower, f -> new java.util.concurrent.atomic.AtomicReference<>())
+                    .accumulateAndGet(applied, (a, b) -> a == null ? b : a.max(b));
+        }
+    }
+
+    /** The follower's applied position now, as a token; null before it has one. */
+    static Token applied(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT token FROM understudy.applied_position WHERE source = 'leader'")) {
+            String t = rs.next() ? rs.getString(1) : null;
+            return t == null ? null : Token.parse(t);
+        }
+    }
+
     /** The bounded-staleness floor: a leader position at most maxLag old, or empty without maxLag. */
     Optional<Token> stalenessFloor() throws SQLException {
         return maxLag == null ? Optional.empty() : positions.floor(maxLag);
@@ -197,41 +221,31 @@ public final class ReadRouter implements AutoCloseable {
     }
 
     /**
-     * Waits on follower connection {@code c} until it has applied {@code wanted} (none: just reads its position),
-     * at most {@code timeout}. Leaves {@code c} in autocommit, ready for the read.
+     * Waits on follower connection {@code c} until it has applied {@code wanted}, at most {@code timeout}, with
+     * {@code understudy.wait_for} (a procedure on MariaDB/MySQL followers, a function on PostgreSQL ones). Leaves
+     * {@code c} in autocommit, which the procedure needs.
      */
     static Answer waitOn(Connection c, Token wanted, Duration timeout) throws SQLException {
         c.setAutoCommit(true);
-        boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-        boolean satisfied = wanted == null;
-        String applied = null;
-        if (wanted != null && !postgres) {
-            try (CallableStatement call = c.prepareCall("CALL understudy.wait_for(?, ?)")) {
-                call.setString(1, wanted.toString());
-                call.setDouble(2, timeout.toMillis() / 1000.0);
-                try (ResultSet rs = call.executeQuery()) {
+        if (c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT understudy.wait_for(?, ?)")) {
+                ps.setString(1, wanted.toString());
+                ps.setDouble(2, timeout.toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    satisfied = rs.getInt("satisfied") == 1;
-                    applied = rs.getString("applied");
+                    return new Answer(rs.getBoolean(1), applied(c));
                 }
-            }
-        } else {
-            if (wanted != null) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT understudy.wait_for(?, ?)")) {
-                    ps.setString(1, wanted.toString());
-                    ps.setDouble(2, timeout.toMillis() / 1000.0);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        satisfied = rs.getBoolean(1);
-                    }
-                }
-            }
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT token FROM understudy.applied_position WHERE source = 'leader'")) {
-                applied = rs.next() ? rs.getString(1) : null;
             }
         }
-        return new Answer(satisfied, applied == null ? null : Token.parse(applied));
+        try (CallableStatement call = c.prepareCall("CALL understudy.wait_for(?, ?)")) {
+            call.setString(1, wanted.toString());
+            call.setDouble(2, timeout.toMillis() / 1000.0);
+            try (ResultSet rs = call.executeQuery()) {
+                rs.next();
+                String applied = rs.getString("applied");
+                return new Answer(rs.getInt("satisfied") == 1, applied == null ? null : Token.parse(applied));
+            }
+        }
     }
 
     /** Builds a {@link ReadRouter}. Not thread-safe. */

@@ -11,8 +11,8 @@ import javax.sql.DataSource;
 /**
  * One user's (or request chain's) view: its token names everything it has written or read, and only moves forward.
  * {@link #write} runs on the leader and adds the write's position; {@link #read} runs on a follower that has the
- * token — read-your-writes — and then adds what that follower had, so a later read on another, further behind
- * follower waits for it — monotonic reads. Carry {@link #token()} across processes to keep both there. Thread-safe.
+ * token — read-your-writes — and then adds the follower's position right after the read, so a later read on
+ * another, further behind follower waits for it — monotonic reads. Carry {@link #token()} across processes to keep both there. Thread-safe.
  */
 public final class Session {
     private static final String LEADER = "leader";
@@ -102,16 +102,28 @@ public final class Session {
         return fallback(wanted, work, failures);
     }
 
+    /**
+     * Reads on {@code follower} if it has {@code wanted}: at once when the position it last reported covers it (a
+     * follower's position only grows), else after waiting on it. Then the follower's position right after the read
+     * joins the session's token: the read saw nothing newer, so a later read anywhere that has it sees at least as
+     * much (monotonic reads), and it is the read's stamp.
+     */
     private <T> Read<T> tryRead(Map.Entry<String, DataSource> follower, Token wanted, java.time.Duration wait,
                                 SqlWork<T> work, List<String> failures) throws SQLException {
         try (Connection c = follower.getValue().getConnection()) {
-            ReadRouter.Answer answer = ReadRouter.waitOn(c, wanted, wait);
-            if (!answer.satisfied()) {
-                return null;
+            if (wanted != null && !router.known(follower.getKey(), wanted)) {
+                ReadRouter.Answer answer = ReadRouter.waitOn(c, wanted, wait);
+                router.learned(follower.getKey(), answer.applied());
+                if (!answer.satisfied()) {
+                    return null;
+                }
             }
+            c.setAutoCommit(true);
             T value = work.apply(c);
-            advance(answer.applied());
-            return new Read<>(value, follower.getKey(), answer.applied() == null ? null : answer.applied().toString(), false);
+            Token after = ReadRouter.applied(c);
+            router.learned(follower.getKey(), after);
+            advance(after);
+            return new Read<>(value, follower.getKey(), after == null ? null : after.toString(), false);
         } catch (SQLException e) {
             if (e instanceof StaleReadException || "45000".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("understudy.wait_for")) {
                 throw e;
@@ -128,9 +140,10 @@ public final class Session {
             case STALE -> {
                 for (Map.Entry<String, DataSource> f : router.followersInTurn()) {
                     try (Connection c = f.getValue().getConnection()) {
-                        ReadRouter.Answer answer = ReadRouter.waitOn(c, null, java.time.Duration.ZERO);
+                        c.setAutoCommit(true);
                         T value = work.apply(c);
-                        return new Read<>(value, f.getKey(), answer.applied() == null ? null : answer.applied().toString(), true);
+                        Token after = ReadRouter.applied(c);
+                        return new Read<>(value, f.getKey(), after == null ? null : after.toString(), true);
                     } catch (SQLException e) {
                         failures.add(f.getKey() + ": " + e.getMessage());
                     }
@@ -139,8 +152,8 @@ public final class Session {
             }
             default -> {
                 try (Connection c = router.leader().getConnection()) {
-                    Token now = router.leaderNow(c); // before the read: the data is at least this new
                     T value = work.apply(c);
+                    Token now = router.leaderNow(c); // after the read: the data is no newer
                     advance(now);
                     return new Read<>(value, LEADER, now.toString(), false);
                 }

@@ -144,6 +144,23 @@ final class Cluster implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits on {@code follower} with {@code understudy.wait_for} (a procedure on MariaDB/MySQL, a function on
+     * PostgreSQL) until it has applied {@code token}; false at the timeout.
+     */
+    static boolean waitFor(DatabaseServer follower, String token, double seconds) throws Exception {
+        boolean postgres = "postgresql".equals(follower.kind());
+        try (Connection c = follower.connect(null); java.sql.PreparedStatement call = postgres
+                ? c.prepareStatement("SELECT understudy.wait_for(?, ?)") : c.prepareCall("CALL understudy.wait_for(?, ?)")) {
+            call.setString(1, token);
+            call.setDouble(2, seconds);
+            try (java.sql.ResultSet rs = call.executeQuery()) {
+                rs.next();
+                return postgres ? rs.getBoolean(1) : rs.getInt("satisfied") == 1;
+            }
+        }
+    }
+
     /** Forgets what earlier tests of the class left on the followers: stored positions and snapshot progress. */
     void forgetPositions() {
         for (DatabaseServer f : followers()) {

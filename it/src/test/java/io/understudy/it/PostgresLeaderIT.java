@@ -103,6 +103,18 @@ class PostgresLeaderIT {
                 t.join();
             }
             assertThat(failure.get()).as("load generator").isNull();
+            String token; // a PostgreSQL leader's causality token, waited for on both follower kinds
+            try (Connection c = cluster.leader.connect(null); java.sql.Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE pgl.counter SET n = n + 1000 WHERE id = 2");
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT understudy.token()")) {
+                    rs.next();
+                    token = rs.getString(1);
+                }
+            }
+            assertThat(token).startsWith("tick:");
+            assertThat(Cluster.waitFor(cluster.postgres, token, 60)).isTrue();
+            assertThat(Cluster.waitFor(cluster.mariadb, token, 60)).isTrue();
+            assertThat(Cluster.count(cluster.mariadb, "SELECT n FROM pgl.counter WHERE id = 2")).isGreaterThanOrEqualTo(1000);
             cluster.assertFollowersEqual(Duration.ofSeconds(180), "pgl.*");
             assertThat(daemon.terminate()).as("exit code after SIGTERM").isZero();
         } finally {

@@ -19,9 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.CallableStatement;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -233,26 +231,12 @@ class ReadersIT extends ClusterTest {
         }
     }
 
-    private boolean waitOnMaria(String token, double seconds) throws Exception {
-        try (Connection c = cluster.mariadb.connect(null); CallableStatement call = c.prepareCall("CALL understudy.wait_for(?, ?)")) {
-            call.setString(1, token);
-            call.setDouble(2, seconds);
-            try (ResultSet rs = call.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                return rs.getInt("satisfied") == 1;
-            }
-        }
+    private static boolean waitOnMaria(String token, double seconds) throws Exception {
+        return Cluster.waitFor(cluster.mariadb, token, seconds);
     }
 
-    private boolean waitOnPostgres(String token, double seconds) throws Exception {
-        try (Connection c = cluster.postgres.connect(null); PreparedStatement ps = c.prepareStatement("SELECT understudy.wait_for(?, ?)")) {
-            ps.setString(1, token);
-            ps.setDouble(2, seconds);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+    private static boolean waitOnPostgres(String token, double seconds) throws Exception {
+        return Cluster.waitFor(cluster.postgres, token, seconds);
     }
 
     private static Double lag(Daemon daemon, String follower) {

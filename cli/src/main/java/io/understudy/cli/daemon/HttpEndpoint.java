@@ -62,6 +62,9 @@ final class HttpEndpoint implements AutoCloseable {
     }
 
     static HttpEndpoint start(HttpConfig config, Supplier<List<FollowerReport>> reports, Waits waits, LagHistory history) {
+        // the JDK server writes headers and body in separate segments: without TCP_NODELAY a small answer waits for
+        // the client's delayed ACK (~40 ms), which a /wait answer must not (docs/benchmarks.md, "Readers")
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 0);
             ExecutorService executor = Executors.newCachedThreadPool(r -> {
