@@ -132,6 +132,7 @@ public final class FollowerApplier implements TransactionHandler, AutoCloseable 
         HikariDataSource pool = FollowerPool.open(where, follower.endpoint(), dialect, follower.applyThreads() + 2, true);
         try {
             new PositionStore(where, dialect).migrate(pool, follower.endpoint().user());
+            WaitRoutine.ensure(pool, where, dialect, follower.endpoint().user());
             boolean replicaRole = dialect instanceof PostgresDialect && SessionProbe.replicaRoleAllowed(where, pool);
             FollowerApplier applier = new FollowerApplier(where, pool, clock, dialect, replicaRole, follower.applyThreads(),
                     cascades);

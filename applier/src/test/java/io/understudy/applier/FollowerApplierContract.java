@@ -112,6 +112,36 @@ abstract class FollowerApplierContract extends FollowerPlace {
         }
     }
 
+    /** The position is stored as a causality token too, and understudy.wait_for compares readers' tokens with it. */
+    @Test
+    void storesTheTokenThatWaitForCompares() throws Exception {
+        apply(1, List.of(insert(table("big"), ID, Map.of("id", 1L, "v", "a"))));
+        apply(2, List.of(insert(table("big"), ID, Map.of("id", 2L, "v", "b"))));
+        assertThat(strings("SELECT token FROM understudy.applied_position")).containsExactly("e1/0-0-2");
+        assertThat(waitFor("0-1-2", 1)).isTrue();
+        assertThat(waitFor("e1/0-7-1,0-1-2", 1)).isTrue();
+        long started = System.nanoTime();
+        assertThat(waitFor("0-1-3", 0.2)).isFalse();
+        assertThat((System.nanoTime() - started) / 1e6).as("waited about the timeout, ms").isBetween(150.0, 2000.0);
+        assertThat(waitFor("1-1-1", 0)).as("another domain").isFalse();
+        assertThat(waitFor("e2/0-1-1", 0)).as("another epoch").isFalse();
+        assertThatThrownBy(() -> waitFor("0-1", 0)).isInstanceOf(SQLException.class).hasMessageContaining("is not an Understudy token");
+    }
+
+    private boolean waitFor(String token, double seconds) throws SQLException {
+        boolean postgres = kind() == io.understudy.config.DatabaseKind.POSTGRESQL;
+        try (Connection c = DriverManager.getConnection(url, server.user(), server.password());
+             java.sql.PreparedStatement call = postgres ? c.prepareStatement("SELECT understudy.wait_for(?, ?)")
+                     : c.prepareCall("CALL understudy.wait_for(?, ?)")) {
+            call.setString(1, token);
+            call.setDouble(2, seconds);
+            try (ResultSet rs = call.executeQuery()) {
+                rs.next();
+                return postgres ? rs.getBoolean(1) : rs.getInt("satisfied") == 1;
+            }
+        }
+    }
+
     @Test
     void appliesManyColumnTypesAndStoresThePosition() throws Exception {
         apply(1, List.of(insert(table("types"), ID, TypesRow.sample(1)), insert(table("types"), ID, TypesRow.nulls(2))));

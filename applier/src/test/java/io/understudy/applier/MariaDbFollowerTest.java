@@ -48,6 +48,28 @@ class MariaDbFollowerTest extends FollowerApplierContract {
                 Map.entry("dt_local", java.time.LocalDateTime.of(-43, 3, 15, 12, 0))); // 44 BC, not 0044
     }
 
+    /** A follower user with the documented grants but no CREATE ROUTINE still replicates; only wait_for is missing. */
+    @org.junit.jupiter.api.Test
+    void aUserThatMayNotCreateRoutinesStillReplicates() throws Exception {
+        String user = "noroutine" + testNumber();
+        server.execute(null, "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'", "CREATE USER '" + user + "'@'localhost' IDENTIFIED BY 'pw'",
+                "GRANT CREATE, ALTER, SELECT, INSERT, UPDATE, DELETE ON understudy.* TO '" + user + "'@'%'",
+                "GRANT CREATE, ALTER, SELECT, INSERT, UPDATE, DELETE ON understudy.* TO '" + user + "'@'localhost'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".* TO '" + user + "'@'%'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".* TO '" + user + "'@'localhost'");
+        io.understudy.config.FollowerConfig restricted = new io.understudy.config.FollowerConfig("r" + testNumber(),
+                new io.understudy.config.Endpoint(kind(), url, user, new io.understudy.config.Secret("pw")));
+        try (FollowerApplier a = FollowerApplier.open(restricted, java.time.Clock.systemUTC())) {
+            a.begin("0-1-1");
+            a.changes(bigRows(1, 1));
+            a.commit(Changes.tx(1, 1));
+            a.endOfBatch();
+        }
+        org.assertj.core.api.Assertions.assertThat(count("big")).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThat(strings("SELECT count(*) FROM information_schema.ROUTINES"
+                + " WHERE ROUTINE_SCHEMA = 'understudy'")).containsExactly("0");
+    }
+
     /**
      * A follower trigger makes every group lock the same counter row, which write sets cannot see: a later group
      * holding it while it waits for its turn would block the earlier group forever. Lanes release their locks

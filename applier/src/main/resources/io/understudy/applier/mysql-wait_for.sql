@@ -1,16 +1,13 @@
--- Causality tokens (docs/readers.md): the applied position as a token, written with every position, and
--- CALL understudy.wait_for(token, timeout_seconds), which waits until this follower has applied the token's
--- leader position. A procedure, not a function: a function's reads share the snapshot of the statement that
--- calls it and would never see the position move; each statement of a procedure called with autocommit on is
--- its own transaction, with a fresh snapshot. It needs no SUPER under binary logging either. It looks again
--- after 1 ms, then 1.5 times later each time, at most every 25 ms.
-ALTER TABLE understudy.applied_position ADD COLUMN token TEXT NULL;
-
-DELIMITER $$
+-- CALL understudy.wait_for(token, timeout_seconds): waits until this follower has applied the token's leader
+-- position (docs/readers.md). A procedure, not a function: a function's reads share the snapshot of the statement
+-- that calls it and would never see the position move; each statement of a procedure called with autocommit on is
+-- its own transaction, with a fresh snapshot. It needs no SUPER under binary logging either. It looks again after
+-- 1 ms, then 1.5 times later each time, at most every 25 ms. Created by WaitRoutine; "v1" in its comment is the
+-- version it checks.
 CREATE PROCEDURE understudy.wait_for(IN wanted TEXT, IN timeout_seconds DOUBLE)
     READS SQL DATA
     SQL SECURITY DEFINER
-    COMMENT 'Waits until this follower has applied an Understudy token (docs/readers.md); returns satisfied 1 or 0'
+    COMMENT 'Understudy wait_for v1: waits until this follower has applied a token (docs/readers.md); returns satisfied 1 or 0'
 BEGIN
     DECLARE body TEXT;
     DECLARE epoch TEXT DEFAULT 'e1';
@@ -87,5 +84,4 @@ BEGIN
         DO SLEEP(pause);
         SET pause = LEAST(pause * 1.5, 0.025);
     END LOOP wait_loop;
-END$$
-DELIMITER ;
+END

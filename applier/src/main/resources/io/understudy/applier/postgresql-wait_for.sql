@@ -1,10 +1,8 @@
--- Causality tokens (docs/readers.md): the applied position as a token, written with every position, and
--- SELECT understudy.wait_for(token, timeout_seconds), which waits until this follower has applied the token's
--- leader position and returns true, or false at the timeout. VOLATILE, so in READ COMMITTED each of its reads
--- sees what committed meanwhile. It looks again after 1 ms, then 1.5 times later each time, at most every 25 ms.
-ALTER TABLE understudy.applied_position ADD COLUMN token TEXT;
-
-CREATE FUNCTION understudy.wait_for(wanted TEXT, timeout_seconds DOUBLE PRECISION) RETURNS BOOLEAN
+-- SELECT understudy.wait_for(token, timeout_seconds): waits until this follower has applied the token's leader
+-- position and returns true, or false at the timeout (docs/readers.md). VOLATILE, so in READ COMMITTED each of its
+-- reads sees what committed meanwhile. It looks again after 1 ms, then 1.5 times later each time, at most every
+-- 25 ms. Created (or replaced) by WaitRoutine whenever the applier opens.
+CREATE OR REPLACE FUNCTION understudy.wait_for(wanted TEXT, timeout_seconds DOUBLE PRECISION) RETURNS BOOLEAN
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, understudy AS $$
 DECLARE
     body TEXT := btrim(coalesce(wanted, ''));
