@@ -103,7 +103,8 @@ class PostgresLeaderIT {
                 t.join();
             }
             assertThat(failure.get()).as("load generator").isNull();
-            String token; // a PostgreSQL leader's causality token, waited for on both follower kinds
+            cluster.assertFollowersEqual(Duration.ofSeconds(180), "pgl.*");
+            String token; // a PostgreSQL leader's causality token, waited for on both follower kinds (the daemon runs)
             try (Connection c = cluster.leader.connect(null); java.sql.Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE pgl.counter SET n = n + 1000 WHERE id = 2");
                 try (java.sql.ResultSet rs = s.executeQuery("SELECT understudy.token()")) {
@@ -115,7 +116,6 @@ class PostgresLeaderIT {
             assertThat(Cluster.waitFor(cluster.postgres, token, 60)).isTrue();
             assertThat(Cluster.waitFor(cluster.mariadb, token, 60)).isTrue();
             assertThat(Cluster.count(cluster.mariadb, "SELECT n FROM pgl.counter WHERE id = 2")).isGreaterThanOrEqualTo(1000);
-            cluster.assertFollowersEqual(Duration.ofSeconds(180), "pgl.*");
             assertThat(daemon.terminate()).as("exit code after SIGTERM").isZero();
         } finally {
             loading.set(false);
