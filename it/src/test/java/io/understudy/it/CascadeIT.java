@@ -283,7 +283,9 @@ class CascadeIT extends ClusterTest {
                 daemon = DaemonProcess.start(log, cluster.environment(), "run", "--config", config.toString());
             }
             long until = transactions.get() + 200;
-            while (transactions.get() < until && failure.get() == null) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            // go on until the readers, too, have done their share (a fast load would otherwise end before they do)
+            while ((transactions.get() < until || reads.get() <= 100) && failure.get() == null && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             loading.set(false);
