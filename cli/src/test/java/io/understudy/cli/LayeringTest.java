@@ -31,7 +31,8 @@ class LayeringTest {
             "connector", Set.of("model", "config"),
             "trigger-mode", Set.of("model", "config", "catalog"),
             "applier", Set.of("model", "config", "catalog"),
-            "snapshot", Set.of("model", "config", "catalog", "applier", "connector", "trigger"));
+            "snapshot", Set.of("model", "config", "catalog", "applier", "connector", "trigger"),
+            "client", Set.of("model"));
 
     /** The package of each module (trigger-mode's is io.understudy.trigger). */
     private static final Map<String, String> OWN = Map.of("trigger-mode", "trigger");
