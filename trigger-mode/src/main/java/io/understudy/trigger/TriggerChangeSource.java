@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,6 +74,31 @@ public final class TriggerChangeSource implements ChangeSource {
             return new TickPosition(session.dialect().tick(c, true, Duration.ZERO).orElseThrow(), installation);
         } catch (SQLException e) {
             throw session.failure("taking a tick", e);
+        }
+    }
+
+    /**
+     * For lag readings (docs/readers.md, "Lag"): the leader's newest tick and its age, when it is younger than
+     * {@code fresh} (running sources take ticks every {@link #TICK_INTERVAL} while something commits), else a fresh
+     * tick (age 0), so that an idle leader's followers move on. A tick includes every transaction that committed
+     * before it was taken, so the reading's time is now minus its age.
+     */
+    public Map.Entry<TickPosition, Duration> recentTick(Duration fresh) {
+        try (Connection c = session.open()) {
+            String installation = Consumers.installation(c);
+            String sql = session.dialect().kind().isMySqlFamily()
+                    ? "SELECT id, TIMESTAMPDIFF(MICROSECOND, created, NOW(6)) FROM understudy.tick ORDER BY id DESC LIMIT 1"
+                    : "SELECT id, (extract(epoch FROM clock_timestamp() - created) * 1000000)::bigint FROM understudy.tick"
+                            + " ORDER BY id DESC LIMIT 1";
+            try (var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+                if (rs.next() && rs.getLong(2) >= 0 && rs.getLong(2) < fresh.toNanos() / 1000) {
+                    return Map.entry(new TickPosition(rs.getLong(1), installation), Duration.ofNanos(rs.getLong(2) * 1000));
+                }
+            }
+            return Map.entry(new TickPosition(session.dialect().tick(c, true, Duration.ZERO).orElseThrow(), installation),
+                    Duration.ZERO);
+        } catch (SQLException e) {
+            throw session.failure("reading the newest tick", e);
         }
     }
 

@@ -119,19 +119,25 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * The leader's current position, read every lag.heartbeat-interval: in binlog mode SHOW MASTER STATUS and the
-     * GTID position; in trigger mode a fresh tick, which also makes every follower's position move on an idle leader.
+     * GTID position, at the time the query was sent; in trigger mode the newest tick when the followers' sources took
+     * one within the interval (under load), at the time it was taken, else a fresh tick, which also makes every
+     * follower's position move on an idle leader.
      */
-    private java.util.function.Supplier<io.understudy.model.Position> leaderPosition() {
+    private java.util.function.Supplier<Lag.Reading> leaderPosition() {
+        Duration interval = config.lag().heartbeatInterval();
         if (config.capture().mode() == CaptureMode.TRIGGER) {
             return () -> {
+                java.time.Instant now = clock.instant();
                 try (TriggerChangeSource source = new TriggerChangeSource("understudy-lag", config.leader(), config.capture())) {
-                    return source.currentPosition();
+                    var tick = source.recentTick(interval);
+                    return new Lag.Reading(tick.getKey(), now.minus(tick.getValue()));
                 }
             };
         }
         return () -> {
+            java.time.Instant now = clock.instant();
             try (BinlogChangeSource source = new BinlogChangeSource("understudy-lag", config.leader(), config.capture(), clock)) {
-                return source.currentPosition();
+                return new Lag.Reading(source.currentPosition(), now);
             }
         };
     }

@@ -22,7 +22,7 @@ final class LagProbe implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LagProbe.class);
     static final int KEEP = 900;
 
-    private final Supplier<Position> leader;
+    private final Supplier<Lag.Reading> leader;
     private final Clock clock;
     private final Duration interval;
     private final Deque<Lag.Reading> readings = new ArrayDeque<>();
@@ -32,7 +32,8 @@ final class LagProbe implements AutoCloseable {
     private String lastFailure;
 
     /** @param afterReading runs on the probe's thread after each reading (the status page's history) */
-    LagProbe(Supplier<Position> leader, Clock clock, Duration interval, Runnable afterReading) {
+    /** @param leader reads the leader's position now (the reading's time is the caller's to set) */
+    LagProbe(Supplier<Lag.Reading> leader, Clock clock, Duration interval, Runnable afterReading) {
         this.afterReading = afterReading;
         this.leader = leader;
         this.clock = clock;
@@ -67,11 +68,10 @@ final class LagProbe implements AutoCloseable {
 
     /** Takes one reading now. */
     void read() {
-        Instant at = clock.instant();
         try {
-            Position position = leader.get();
+            Lag.Reading reading = leader.get();
             synchronized (this) {
-                readings.addFirst(new Lag.Reading(position, at));
+                readings.addFirst(reading);
                 while (readings.size() > KEEP) {
                     readings.removeLast();
                 }
