@@ -26,6 +26,8 @@ final class LagProbe implements AutoCloseable {
     private final Clock clock;
     private final Duration interval;
     private final Deque<Lag.Reading> readings = new ArrayDeque<>();
+    /** Each reading's position as a token (parallel to readings), parsed once: every scrape compares against them. */
+    private final Deque<Optional<io.understudy.model.Token>> tokens = new ArrayDeque<>();
     private final Thread thread;
     private final Runnable afterReading;
     private volatile boolean closed;
@@ -72,8 +74,10 @@ final class LagProbe implements AutoCloseable {
             Lag.Reading reading = leader.get();
             synchronized (this) {
                 readings.addFirst(reading);
+                tokens.addFirst(io.understudy.model.Token.of(reading.position(), io.understudy.model.Token.FIRST_EPOCH));
                 while (readings.size() > KEEP) {
                     readings.removeLast();
+                    tokens.removeLast();
                 }
             }
             if (lastFailure != null) {
@@ -99,9 +103,14 @@ final class LagProbe implements AutoCloseable {
                 return appliedCommit == null ? Lag.UNKNOWN : new Lag(Math.max(0, Duration.between(appliedCommit,
                         clock.instant()).toNanos() / 1e9), -1, -1, -1);
             }
+            Optional<io.understudy.model.Token> have = io.understudy.model.Token.of(applied, io.understudy.model.Token.FIRST_EPOCH);
+            Iterator<Optional<io.understudy.model.Token>> want = tokens.iterator();
             for (Iterator<Lag.Reading> it = readings.iterator(); it.hasNext(); ) {
                 Lag.Reading r = it.next();
-                if (Lag.covers(applied, r.position())) {
+                Optional<io.understudy.model.Token> w = want.next();
+                boolean covered = have.isPresent() && w.isPresent() ? w.get().coveredBy(have.get())
+                        : Lag.covers(applied, r.position());
+                if (covered) {
                     coveredAt = r.at();
                     break;
                 }
