@@ -40,10 +40,7 @@ final class MySqlValues {
             requireScale(d, c);
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new ValueException("value " + v + " cannot be stored: MariaDB/MySQL floating-point columns hold no"
-                        + " NaN or infinity; change the follower column to a character type, or the value on the leader");
-            }
+            requireFinite(v, d);
             if (v instanceof Float && c.typeName().startsWith("float")) {
                 // the float's exact value: its shortest decimal text, read as a double first, may fall outside
                 // FLOAT's range (3.4028235E38) or round to a neighbouring float
@@ -55,8 +52,16 @@ final class MySqlValues {
         return i + 1;
     }
 
+    /** The server would read NaN and infinities as column names. */
+    static void requireFinite(Object v, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new ValueException("value " + v + " cannot be stored: MariaDB/MySQL floating-point columns hold no"
+                    + " NaN or infinity; change the follower column to a character type, or the value on the leader");
+        }
+    }
+
     /** MariaDB/MySQL round extra fraction digits into a DECIMAL with only a note, even in strict mode. */
-    private static void requireScale(BigDecimal d, FollowerColumn c) {
+    static void requireScale(BigDecimal d, FollowerColumn c) {
         int scale = d.signum() == 0 ? 0 : d.stripTrailingZeros().scale();
         if (scale > c.scale()) {
             throw new ValueException("value " + d.toPlainString() + " has " + scale + " digits after the decimal point"
@@ -97,11 +102,34 @@ final class MySqlValues {
      * silently become 0044.
      */
     static String dateTime(LocalDateTime t) {
-        String time = String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
-        int nanos = t.getNano();
-        String fraction = nanos == 0 ? "" : nanos % 1000 == 0 ? String.format(".%06d", nanos / 1000)
-                : String.format(".%09d", nanos);
-        return t.toLocalDate() + " " + time + fraction;
+        return appendDateTime(new StringBuilder(26), t).toString();
+    }
+
+    /** {@link #dateTime} appended to {@code out} (the snapshot's hot path: no Formatter per value). */
+    static StringBuilder appendDateTime(StringBuilder out, LocalDateTime t) {
+        out.append(t.toLocalDate()).append(' ');
+        pad2(out, t.getHour()).append(':');
+        pad2(out, t.getMinute()).append(':');
+        pad2(out, t.getSecond());
+        return fraction(out, t.getNano());
+    }
+
+    private static StringBuilder pad2(StringBuilder out, long v) {
+        return (v < 10 ? out.append('0') : out).append(v);
+    }
+
+    /** {@code .ffffff} (microseconds) or {@code .fffffffff} (a nanosecond part), nothing for a whole second. */
+    private static StringBuilder fraction(StringBuilder out, int nanos) {
+        if (nanos == 0) {
+            return out;
+        }
+        boolean micros = nanos % 1000 == 0;
+        String digits = Integer.toString(micros ? nanos / 1000 : nanos);
+        out.append('.');
+        for (int k = digits.length(); k < (micros ? 6 : 9); k++) {
+            out.append('0');
+        }
+        return out.append(digits);
     }
 
     /** Big-endian bytes of a bit string, as b'0101' would be. */
@@ -118,11 +146,19 @@ final class MySqlValues {
 
     /** {@code [-]HH:MM:SS[.ffffff]}; hours may exceed 24 (MySQL TIME spans ±838:59:59). */
     static String formatDuration(Duration d) {
+        return appendDuration(new StringBuilder(16), d).toString();
+    }
+
+    static StringBuilder appendDuration(StringBuilder out, Duration d) {
         Duration abs = d.abs();
         long seconds = abs.getSeconds();
-        String text = String.format("%s%02d:%02d:%02d", d.isNegative() ? "-" : "", seconds / 3600,
-                (seconds / 60) % 60, seconds % 60);
+        if (d.isNegative()) {
+            out.append('-');
+        }
+        pad2(out, seconds / 3600).append(':');
+        pad2(out, (seconds / 60) % 60).append(':');
+        pad2(out, seconds % 60);
         int micros = abs.getNano() / 1000;
-        return micros == 0 ? text : text + String.format(".%06d", micros);
+        return micros == 0 ? out : fraction(out, micros * 1000);
     }
 }

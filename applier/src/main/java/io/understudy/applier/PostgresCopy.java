@@ -11,7 +11,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
 
 /**
  * Inserts rows the follower table does not hold yet with {@code COPY table (columns) FROM STDIN} (text format)
@@ -20,6 +23,7 @@ import org.postgresql.PGConnection;
  * instead of overwriting. One instance per follower table; not thread-safe.
  */
 final class PostgresCopy {
+    private static final Pattern LINE_COLUMN = Pattern.compile("COPY [^,]*, line (\\d+), column ([^:]+):");
     private final FollowerRef where;
     private final Dialect dialect;
     private final TableCatalog catalog;
@@ -61,10 +65,35 @@ final class PostgresCopy {
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(data));
         } catch (SQLException | IOException e) {
-            throw StatementWriter.writeFailure(where, "COPY (INSERT)", table, rows.size(), keys(rows, keyColumns),
-                    transactionId, e);
+            RuntimeException refused = refusedValue(e, table, keyColumns, rows, columns, transactionId);
+            throw refused != null ? refused : StatementWriter.writeFailure(where, "COPY (INSERT)", table, rows.size(),
+                    keys(rows, keyColumns), transactionId, e);
         }
         return true;
+    }
+
+    /**
+     * A value the follower refused, named by the server's context ("COPY t, line N, column c: …"): the failure with
+     * the column and the row's key, as for a bound statement; null when the error names no row and column.
+     */
+    private RuntimeException refusedValue(Exception e, TableId table, List<String> keyColumns, List<Row> rows,
+                                          List<FollowerColumn> columns, String transactionId) {
+        if (!(e instanceof PSQLException p) || p.getServerErrorMessage() == null
+                || p.getServerErrorMessage().getWhere() == null) {
+            return null;
+        }
+        Matcher m = LINE_COLUMN.matcher(p.getServerErrorMessage().getWhere());
+        if (!m.find()) {
+            return null;
+        }
+        int line = Integer.parseInt(m.group(1));
+        FollowerColumn column = columns.stream().filter(c -> c.name().equals(m.group(2))).findFirst().orElse(null);
+        if (column == null || line < 1 || line > rows.size()) {
+            return null;
+        }
+        return StatementWriter.valueFailure(where, Op.INSERT, table, column, key(rows.get(line - 1), keyColumns),
+                transactionId, new ValueException("the follower refused the value: "
+                        + p.getServerErrorMessage().getMessage()));
     }
 
     private boolean appendRow(StringBuilder text, Row row, List<FollowerColumn> columns, TableId table,

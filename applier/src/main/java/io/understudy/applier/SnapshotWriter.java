@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes a snapshot's copied rows to ONE follower: each chunk (PostgreSQL: COPY; otherwise multi-row INSERTs,
- * both with the applier's value conversion) in one follower transaction together with the table's row in
+ * Writes a snapshot's copied rows to ONE follower: each chunk (PostgreSQL: COPY; MariaDB: LOAD DATA LOCAL, or
+ * batched INSERTs where the follower refuses it; MySQL: multi-row INSERTs; all with the applier's value conversion)
+ * in one follower transaction together with the table's row in
  * {@code understudy.snapshot_progress}, so a follower's progress row always describes exactly the rows it holds.
  *
  * <p>Thread safety: {@link #writeChunk} and {@link #restartTable} may run concurrently for DIFFERENT tables
@@ -28,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Everything else is thread-safe.
  */
 public final class SnapshotWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotWriter.class);
     private static final String COLUMNS = "table_name, snapshot_position, snapshot_description, last_key,"
             + " earlier_segments, rows_copied, state, updated_at";
 
@@ -40,6 +44,9 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Map<TableId, StatementWriter> writers = new ConcurrentHashMap<>();
     private final Map<TableId, StatementWriter> inserters = new ConcurrentHashMap<>();
     private final Map<TableId, PostgresCopy> copies = new ConcurrentHashMap<>();
+    private final Map<TableId, MariaDbLoad> loads = new ConcurrentHashMap<>();
+    /** Whether MariaDB chunks go through LOAD DATA LOCAL; cleared when the follower refuses it. */
+    private volatile boolean load = true;
 
     private SnapshotWriter(FollowerRef where, HikariDataSource pool, Dialect dialect, Clock clock, boolean replicaRole) {
         this.where = where;
@@ -167,11 +174,15 @@ public final class SnapshotWriter implements AutoCloseable {
      * Inserts {@code rows} that the follower table does NOT hold and records {@code progress}, in one follower
      * transaction. The caller guarantees absence: the table was emptied by {@link #restartTable} and is copied
      * in increasing key order, or a resumed copy continues strictly after the last committed key. PostgreSQL
-     * followers take the rows with COPY, MariaDB/MySQL followers with multi-row plain INSERTs: either way a row
-     * that exists after all fails the chunk instead of being overwritten. For values only the driver can bind
-     * into PostgreSQL, this writes like {@link #writeChunk}.
+     * followers take the rows with COPY, MariaDB followers with LOAD DATA LOCAL ({@link MariaDbLoad}), MySQL
+     * followers (and MariaDB ones that refuse LOAD DATA LOCAL) with plain INSERTs: either way a row that exists
+     * after all fails the chunk instead of being overwritten or skipped. For values only the driver can bind,
+     * this writes like {@link #writeChunk} (PostgreSQL) or with the plain INSERTs (MariaDB).
      */
     public void insertChunk(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress) {
+        if (dialect instanceof MariaDbDialect && load && loadChunk(table, keyColumns, rows, progress)) {
+            return;
+        }
         if (!(dialect instanceof PostgresDialect)) {
             write(table, keyColumns, rows, progress, inserters.computeIfAbsent(table,
                     t -> new StatementWriter(where, dialect, new TableCatalog(where, dialect), true)), true);
@@ -188,6 +199,39 @@ public final class SnapshotWriter implements AutoCloseable {
         });
         if (!copied) {
             writeChunk(table, keyColumns, rows, progress);
+        }
+    }
+
+    /**
+     * MariaDB: the chunk with LOAD DATA LOCAL ({@link MariaDbLoad}) and its progress row in one transaction.
+     *
+     * @return false when nothing was written: a value needs the driver's binding, or the follower refuses LOAD DATA
+     *         LOCAL (then no later chunk tries it either)
+     */
+    private boolean loadChunk(TableId table, List<String> keyColumns, List<Row> rows, SnapshotProgress progress) {
+        MariaDbLoad loader = loads.computeIfAbsent(table, t -> new MariaDbLoad(where, new TableCatalog(where, dialect)));
+        String what = "snapshot chunk of " + table + " up to key " + progress.lastKey();
+        return inTransaction("write " + what, c -> {
+            try {
+                if (!loader.load(c, table, keyColumns, rows, what)) {
+                    return false;
+                }
+            } catch (MariaDbLoad.Refused e) {
+                refuseLoad(e.getMessage());
+                c.rollback();
+                return false;
+            }
+            saveProgress(c, progress);
+            return true;
+        });
+    }
+
+    private void refuseLoad(String reason) {
+        if (load) {
+            load = false;
+            LOG.warn("{}: the follower refuses LOAD DATA LOCAL ({}); the snapshot writes batched INSERTs instead,"
+                    + " which is slower. To copy faster, SET GLOBAL local_infile = ON on the follower (and do not set"
+                    + " allowLocalInfile=false in its URL)", where, reason);
         }
     }
 

@@ -49,6 +49,19 @@ class DialectSqlTest {
     void durationsKeepSignHoursAndMicros() {
         assertThat(MySqlValues.formatDuration(java.time.Duration.ofHours(-30).minusMillis(5))).isEqualTo("-30:00:00.005000");
         assertThat(MySqlValues.formatDuration(java.time.Duration.ofSeconds(59))).isEqualTo("00:00:59");
+        assertThat(MySqlValues.formatDuration(java.time.Duration.ofHours(838).plusSeconds(3599).plusNanos(999_999_000)))
+                .isEqualTo("838:59:59.999999");
+        assertThat(MySqlValues.formatDuration(java.time.Duration.ofNanos(1_000))).isEqualTo("00:00:00.000001");
         assertThat(MySqlValues.bitBytes(new io.understudy.model.Bits("1000000001"))).containsExactly(0x02, 0x01);
+    }
+
+    @Test
+    void dateTimesKeepTheFractionTheyHave() {
+        java.time.LocalDateTime t = java.time.LocalDateTime.of(2024, 1, 2, 3, 4, 5);
+        assertThat(MySqlValues.dateTime(t)).isEqualTo("2024-01-02 03:04:05");
+        assertThat(MySqlValues.dateTime(t.plusNanos(120_000))).isEqualTo("2024-01-02 03:04:05.000120");
+        assertThat(MySqlValues.dateTime(t.plusNanos(123_456_789))).isEqualTo("2024-01-02 03:04:05.123456789");
+        assertThat(MySqlValues.dateTime(java.time.LocalDateTime.of(0, 12, 31, 23, 59, 59))).isEqualTo("0000-12-31 23:59:59");
+        assertThat(MySqlValues.dateTime(java.time.LocalDateTime.of(10000, 1, 1, 0, 0))).isEqualTo("+10000-01-01 00:00:00");
     }
 }

@@ -42,28 +42,49 @@ public final class LeaderValues {
     }
 
     public static Object read(ResultSet rs, int index, ColumnDef c) throws SQLException {
+        return reader(c).read(rs, index);
+    }
+
+    /** Reads one column's value from the current row of a result set. */
+    @FunctionalInterface
+    public interface Reader {
+        Object read(ResultSet rs, int index) throws SQLException;
+    }
+
+    /**
+     * How {@link #read} reads column {@code c}, decided once: a snapshot reads millions of values of the same few
+     * columns.
+     */
+    public static Reader reader(ColumnDef c) {
         String type = c.dataType();
         if (isInteger(type)) {
-            return integer(rs, index, c);
+            return "bigint".equals(type) && c.unsigned() ? LeaderValues::unsignedBigint
+                    : (rs, index) -> nullable(rs, rs.getLong(index));
         }
         if (BINARY.contains(type)) {
-            return rs.getBytes(index);
+            return ResultSet::getBytes;
         }
         if (GEOMETRY.contains(type)) {
-            return geometry(rs.getBytes(index));
+            return (rs, index) -> geometry(rs.getBytes(index));
         }
+        int bitLength = c.numericPrecision() == null ? 1 : c.numericPrecision();
         return switch (type) {
-            case "decimal", "numeric" -> rs.getBigDecimal(index);
-            case "float" -> nullable(rs, (float) rs.getDouble(index)); // selected as DOUBLE (see select)
-            case "double", "real" -> nullable(rs, rs.getDouble(index));
-            case "bit" -> bits(rs.getBytes(index), c.numericPrecision() == null ? 1 : c.numericPrecision());
-            case "date" -> zeroPartsAsNull(() -> rs.getObject(index, LocalDate.class));
-            case "datetime" -> zeroPartsAsNull(() -> rs.getObject(index, LocalDateTime.class));
-            case "timestamp" -> timestamp(zeroPartsAsNull(() -> rs.getObject(index, LocalDateTime.class)));
-            case "time" -> time(rs.getString(index));
-            case "year" -> year(rs.getString(index));
-            default -> rs.getString(index); // char, varchar, text types, enum, set, MariaDB json
+            case "decimal", "numeric" -> ResultSet::getBigDecimal;
+            case "float" -> (rs, index) -> nullable(rs, (float) rs.getDouble(index)); // selected as DOUBLE (see select)
+            case "double", "real" -> (rs, index) -> nullable(rs, rs.getDouble(index));
+            case "bit" -> (rs, index) -> bits(rs.getBytes(index), bitLength);
+            case "date" -> (rs, index) -> zeroPartsAsNull(() -> rs.getObject(index, LocalDate.class));
+            case "datetime" -> (rs, index) -> zeroPartsAsNull(() -> rs.getObject(index, LocalDateTime.class));
+            case "timestamp" -> (rs, index) -> timestamp(zeroPartsAsNull(() -> rs.getObject(index, LocalDateTime.class)));
+            case "time" -> (rs, index) -> time(rs.getString(index));
+            case "year" -> (rs, index) -> year(rs.getString(index));
+            default -> ResultSet::getString; // char, varchar, text types, enum, set, MariaDB json
         };
+    }
+
+    private static Object unsignedBigint(ResultSet rs, int index) throws SQLException {
+        BigDecimal d = rs.getBigDecimal(index);
+        return d == null ? null : d.toBigIntegerExact();
     }
 
     private interface Read<T> {
@@ -89,14 +110,6 @@ public final class LeaderValues {
 
     private static boolean isInteger(String type) {
         return INTEGERS.contains(type);
-    }
-
-    private static Object integer(ResultSet rs, int index, ColumnDef c) throws SQLException {
-        if ("bigint".equals(c.dataType()) && c.unsigned()) {
-            BigDecimal d = rs.getBigDecimal(index);
-            return d == null ? null : d.toBigIntegerExact();
-        }
-        return nullable(rs, rs.getLong(index));
     }
 
     private static Object nullable(ResultSet rs, Object value) throws SQLException {

@@ -7,6 +7,9 @@ import io.understudy.snapshot.Snapshot;
 import io.understudy.snapshot.SnapshotOptions;
 import io.understudy.snapshot.SnapshotResult;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +79,12 @@ final class SnapshotCommand implements Callable<Integer> {
                         + " `understudy run` streams from %s%n", result.follower(), result.tables(), result.rows(),
                 result.elapsed().toMillis() / 1000.0, result.rowsPerSecond(), result.megabytesPerSecond(),
                 result.streamingStart());
+        if (result.copyStarted() != null) {
+            // start-up: the JVM, the configuration, the leader's catalog and the follower's tables
+            Instant jvmStart = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+            out.printf("copying started %.1f s after the command (start-up, leader catalog, follower tables)%n",
+                    Duration.between(jvmStart, result.copyStarted()).toMillis() / 1000.0);
+        }
         out.flush();
         return ExitCodes.OK;
     }

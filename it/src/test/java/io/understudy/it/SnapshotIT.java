@@ -1,6 +1,7 @@
 package io.understudy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.understudy.cli.daemon.Daemon;
@@ -9,6 +10,7 @@ import io.understudy.config.TableFilter;
 import io.understudy.config.UnderstudyConfig;
 import io.understudy.demo.DemoComparison;
 import io.understudy.demo.WriterPool;
+import io.understudy.model.ReplicationException;
 import io.understudy.servers.DatabaseServer;
 import io.understudy.snapshot.ProgressListener;
 import io.understudy.snapshot.Snapshot;
@@ -32,6 +34,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code understudy snapshot} of Sakila plus a million-row table onto both follower kinds while the leader takes
@@ -103,55 +107,91 @@ class SnapshotIT extends ClusterTest {
     }
 
     @Test
-    void killedSnapshotResumesAfterItsLastChunk(@TempDir Path dir) throws Exception {
-        createBig("big2");
+    void aValueTheFollowerRefusesStopsTheCopyNamingTableColumnAndKey() throws Exception {
+        cluster.leader.execute(null, "CREATE DATABASE refused", "CREATE TABLE refused.t (id INT PRIMARY KEY, v VARCHAR(40))");
+        cluster.leader.execute("refused", "INSERT INTO t SELECT seq, IF(seq = 4242, 'far too long for the follower', 'ok')"
+                + " FROM seq_1_to_10000");
+        // an existing follower table is left as it is: here, one whose column is too narrow
+        cluster.mariadb.execute(null, "CREATE DATABASE refused", "CREATE TABLE refused.t (id INT PRIMARY KEY, v VARCHAR(5))");
+        cluster.postgres.execute(null, "CREATE SCHEMA refused", "CREATE TABLE refused.t (id INT PRIMARY KEY, v VARCHAR(5))");
+        UnderstudyConfig config = cluster.config(List.of("refused.*"));
+        for (String follower : List.of("maria", "pg")) {
+            Throwable failure = catchThrowable(() -> new Snapshot(config, follower, new SnapshotOptions(2, 1000, false,
+                    false), Clock.systemUTC(), ProgressListener.NONE).run());
+            assertThat(failure).as(follower).isInstanceOf(ReplicationException.class).hasMessageContaining("refused.t")
+                    .hasMessageContaining("column 'v'").hasMessageContaining("key (4242)");
+        }
+    }
+
+    /** The kill -9 and resume on each follower kind (PostgreSQL: COPY; MariaDB: LOAD DATA LOCAL). */
+    @ParameterizedTest
+    @ValueSource(strings = {"pg", "maria"})
+    void killedSnapshotResumesAfterItsLastChunk(String follower, @TempDir Path dir) throws Exception {
+        String schema = "resume_" + follower;
+        String other = follower.equals("pg") ? "maria" : "pg";
+        DatabaseServer server = follower.equals("pg") ? cluster.postgres : cluster.mariadb;
+        createBig(schema);
         Path config = dir.resolve("understudy.yaml");
-        String yaml = Arrays.stream(cluster.yaml(List.of("big2.*"), 0).split("\n"))
-                .filter(l -> !l.contains("name: maria")).collect(Collectors.joining("\n"));
+        String yaml = Arrays.stream(cluster.yaml(List.of(schema + ".*"), 0).split("\n"))
+                .filter(l -> !l.contains("name: " + other)).collect(Collectors.joining("\n"));
         Files.writeString(config, yaml + "\n");
         Path dryRun = dir.resolve("dry-run.log");
         assertThat(DaemonProcess.runToEnd(dryRun, cluster.environment(),
-                "snapshot", "--config", config.toString(), "--follower", "pg", "--dry-run")).isZero();
-        assertThat(Files.readString(dryRun)).contains("CREATE TABLE")
-                .contains("CREATE INDEX IF NOT EXISTS \"t_k_a\" ON \"big2\".\"t\" (\"a\")");
-        try (Connection c = cluster.postgres.connect(null); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'big2'")) {
-            rs.next();
-            assertThat(rs.getLong(1)).as("--dry-run writes nothing").isZero();
-        }
+                "snapshot", "--config", config.toString(), "--follower", follower, "--dry-run")).isZero();
+        assertThat(Files.readString(dryRun)).contains("CREATE TABLE").contains(follower.equals("pg")
+                ? "CREATE INDEX IF NOT EXISTS \"t_k_a\" ON \"" + schema + "\".\"t\" (\"a\")"
+                : "ALTER TABLE `" + schema + "`.`t` ADD KEY `k_a` (`a`)");
+        assertThat(tables(server, schema)).as("--dry-run writes nothing").isZero();
         Path log = dir.resolve("snapshot.log");
         AtomicBoolean loading = new AtomicBoolean(true);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread load = new Thread(() -> loadBig("big2", loading, failure), "big2-load");
+        Thread load = new Thread(() -> loadBig(schema, loading, failure), schema + "-load");
         load.start();
         try {
-            String[] args = {"snapshot", "--config", config.toString(), "--follower", "pg", "--chunk-size", "5000"};
+            String[] args = {"snapshot", "--config", config.toString(), "--follower", follower, "--chunk-size", "5000"};
             long copiedBeforeKill;
             try (DaemonProcess first = DaemonProcess.start(log, cluster.environment(), args)) {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                        .until(() -> rowsCopied("big2.t") >= BIG_ROWS / 3);
+                        .until(() -> rowsCopied(server, schema + ".t") >= BIG_ROWS / 3);
                 first.kill9();
-                copiedBeforeKill = rowsCopied("big2.t");
+                copiedBeforeKill = rowsCopied(server, schema + ".t");
             }
             assertThat(copiedBeforeKill).isLessThan(BIG_ROWS);
             assertThat(DaemonProcess.runToEnd(log, cluster.environment(), args)).as("resumed snapshot exit code").isZero();
-            assertThat(Files.readString(log)).contains("big2.t: resuming after key");
-            assertThat(rowsCopied("big2.t")).as("rows copied over both runs").isGreaterThanOrEqualTo(copiedBeforeKill);
-            assertThat(pgIndexes("big2")).as("indexes after the resumed snapshot")
-                    .containsExactlyInAnyOrder("t.t_pkey", "t.t_k_a", "pair.pair_pkey", "pair.pair_k_v");
+            assertThat(Files.readString(log)).contains(schema + ".t: resuming after key");
+            assertThat(rowsCopied(server, schema + ".t")).as("rows copied over both runs").isGreaterThanOrEqualTo(copiedBeforeKill);
+            if (follower.equals("pg")) {
+                assertThat(pgIndexes(schema)).as("indexes after the resumed snapshot")
+                        .containsExactlyInAnyOrder("t.t_pkey", "t.t_k_a", "pair.pair_pkey", "pair.pair_k_v");
+            } else {
+                assertThat(indexes(server, "STATISTICS WHERE TABLE_SCHEMA = '" + schema + "'")).as("indexes after the"
+                        + " resumed snapshot").containsExactlyInAnyOrder(schema + ".t.PRIMARY", schema + ".t.k_a",
+                        schema + ".pair.PRIMARY", schema + ".pair.k_v");
+            }
             UnderstudyConfig cfg = new ConfigLoader(cluster.environment()).parse(yaml, "resume.yaml");
             try (Daemon daemon = new Daemon(cfg, Clock.systemUTC())) {
                 daemon.start();
                 loading.set(false);
                 load.join();
                 assertThat(failure.get()).as("big table load").isNull();
-                DemoComparison.Result r = DemoComparison.awaitEqual(cluster.leader, cluster.postgres,
-                        new TableFilter(List.of("big2.*"), List.of()), Duration.ofSeconds(180));
+                DemoComparison.Result r = DemoComparison.awaitEqual(cluster.leader, server,
+                        new TableFilter(List.of(schema + ".*"), List.of()), Duration.ofSeconds(180));
                 assertThat(r.tables()).isNotEmpty().allMatch(DemoComparison.TableResult::equal);
             }
         } finally {
             loading.set(false);
             load.join();
+        }
+    }
+
+    private static long tables(DatabaseServer server, String schema) throws Exception {
+        try (Connection c = server.connect(null);
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -194,8 +234,8 @@ class SnapshotIT extends ClusterTest {
         return names;
     }
 
-    private static long rowsCopied(String table) throws Exception {
-        try (Connection c = cluster.postgres.connect(null);
+    private static long rowsCopied(DatabaseServer server, String table) throws Exception {
+        try (Connection c = server.connect(null);
              PreparedStatement ps = c.prepareStatement("SELECT rows_copied FROM understudy.snapshot_progress WHERE table_name = ?")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {

@@ -176,6 +176,7 @@ final class ConsistentRead implements AutoCloseable {
             throws SQLException {
         List<String> names = table.columnNames();
         int[] keyIndex = key.stream().mapToInt(k -> names.indexOf(k) + 1).toArray();
+        LeaderValues.Reader[] readers = columns.stream().map(LeaderValues::reader).toArray(LeaderValues.Reader[]::new);
         List<Row> rows = new ArrayList<>();
         Object[] last = null;
         long bytes = 0;
@@ -183,7 +184,7 @@ final class ConsistentRead implements AutoCloseable {
             while (rs.next()) {
                 List<Object> values = new ArrayList<>(columns.size());
                 for (int i = 0; i < columns.size(); i++) {
-                    Object v = LeaderValues.read(rs, i + 1, columns.get(i));
+                    Object v = readers[i].read(rs, i + 1);
                     bytes += size(v);
                     values.add(v);
                 }

@@ -28,11 +28,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,33 +93,91 @@ public final class Snapshot {
         List<String> ddl;
         List<String> foreignKeys;
         ForeignKeyGraph cascades;
+        // the follower side (its lock, the pool, Understudy's tables through Flyway: about half a second) gets
+        // ready while the leader's catalog is read
+        CompletableFuture<Opened> opening = options.dryRun() ? null : openFollower();
         try (Connection l = connect(leader, "leader")) {
             cascades = ForeignKeys.toReplay(l, leader.kind(), config.capture());
             tables = selected(LeaderCatalog.tables(l, leader.kind(), config.capture().filter()), cascades);
             requireKeys(tables);
             estimates = estimates(l, leader.kind());
-            load = SchemaStep.tableDdl(l, tables, kind);
+            load = SchemaStep.tableDdl(l, tables, kind, estimates);
             ddl = SchemaStep.statements(load);
             foreignKeys = options.foreignKeys() ? SchemaStep.foreignKeyDdl(l, tables, config.capture().filter(), kind) : List.of();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            closeWhenOpen(opening);
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new RetriableException("reading the leader's catalog at " + leader.describe() + " failed: "
                     + e.getMessage(), e);
         }
         if (options.dryRun()) {
             List<String> all = new ArrayList<>(ddl);
             all.addAll(foreignKeys);
-            return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "");
+            return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "", null);
         }
-        FollowerDatabases.ensure(follower, tables.stream().map(t -> t.id().schema()).distinct().toList());
-        if (trigger) {
-            register();
-        }
-        try (FollowerLock lock = FollowerLock.acquire(follower, "understudy snapshot");
-             SnapshotWriter writer = SnapshotWriter.open(follower, options.parallel() + 1, clock)) {
+        try (Opened opened = join(opening)) {
+            SnapshotWriter writer = opened.writer();
+            FollowerDatabases.ensure(follower, tables.stream().map(t -> t.id().schema()).distinct().toList());
+            if (trigger) {
+                register();
+            }
             Map<TableId, List<DeferredIndex>> indexes = new HashMap<>();
             load.forEach(t -> indexes.put(t.table(), t.indexes()));
             Plan plan = new Plan(tables, estimates, ddl, load, indexes, cascades);
             return options.tables().isEmpty() ? bootstrap(writer, plan, foreignKeys) : recopy(writer, plan);
+        }
+    }
+
+    /** The follower's lock and snapshot writer, held for the whole run. */
+    private record Opened(FollowerLock lock, SnapshotWriter writer) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (FollowerLock l = lock) {
+                writer.close();
+            }
+        }
+    }
+
+    /** Creates the follower's own databases (the URL's, understudy), takes its lock and opens the writer. */
+    private CompletableFuture<Opened> openFollower() {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "snapshot-open"));
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                FollowerDatabases.ensure(follower, List.of());
+                FollowerLock lock = FollowerLock.acquire(follower, "understudy snapshot");
+                try {
+                    return new Opened(lock, SnapshotWriter.open(follower, options.parallel() + 1, clock));
+                } catch (RuntimeException e) {
+                    lock.close();
+                    throw e;
+                }
+            }, thread);
+        } finally {
+            thread.shutdown();
+        }
+    }
+
+    private static Opened join(CompletableFuture<Opened> opening) throws InterruptedException {
+        try {
+            return opening.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("opening the follower failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** After a failure on the leader side: the follower side is released once it is open (or has failed). */
+    private static void closeWhenOpen(CompletableFuture<Opened> opening) {
+        if (opening != null) {
+            opening.whenComplete((opened, failure) -> {
+                if (opened != null) {
+                    opened.close();
+                }
+            });
         }
     }
 
@@ -175,7 +235,7 @@ public final class Snapshot {
                 LOG.info("follower '{}': the snapshot finished earlier; streaming continues from its stored position",
                         follower.name());
                 return new SnapshotResult(follower.name(), ddl, progress.size(), 0, 0, Duration.ZERO,
-                        Positions.decode(stored.get()).describe());
+                        Positions.decode(stored.get()).describe(), null);
             }
             throw new ReplicationException("follower '" + follower.name() + "' already streams (stored position "
                     + Positions.decode(stored.get()).describe() + "); a snapshot only bootstraps a follower"
@@ -184,13 +244,14 @@ public final class Snapshot {
                     + " understudy.snapshot_progress");
         }
         createTables(plan.load());
+        Instant copyStarted = clock.instant();
         long started = System.nanoTime();
         Copied copied = copyAll(plan, progress, writer);
         Position start = copied.progress().stream().map(Cutoffs::of).map(Cutoffs::min)
                 .min(Positions.ORDER).orElseGet(() -> currentPosition());
         writer.initializePosition(start);
         addForeignKeys(foreignKeys);
-        return finished(plan, copied, started, start.describe());
+        return finished(plan, copied, started, copyStarted, start.describe());
     }
 
     /**
@@ -219,9 +280,10 @@ public final class Snapshot {
             }
         }
         createTables(plan.load());
+        Instant copyStarted = clock.instant();
         long started = System.nanoTime();
         Copied copied = copyAll(plan, progress, writer);
-        return finished(plan, copied, started, Positions.decode(stored.get()).describe());
+        return finished(plan, copied, started, copyStarted, Positions.decode(stored.get()).describe());
     }
 
     private void createTables(List<BulkLoadDdl> load) {
@@ -233,12 +295,12 @@ public final class Snapshot {
         }
     }
 
-    private SnapshotResult finished(Plan plan, Copied copied, long started, String streamingStart) {
+    private SnapshotResult finished(Plan plan, Copied copied, long started, Instant copyStarted, String streamingStart) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("follower '{}': snapshot complete: {} tables, {} rows in {} s; `understudy run` streams from {}",
                 follower.name(), plan.tables().size(), copied.rows(), elapsed.toSeconds(), streamingStart);
         return new SnapshotResult(follower.name(), plan.ddl(), plan.tables().size(), copied.rows(), copied.bytes(),
-                elapsed, streamingStart);
+                elapsed, streamingStart, copyStarted);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.understudy.snapshot;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,9 +14,11 @@ import java.util.List;
  * @param bytes          approximate bytes of the values copied in this run
  * @param elapsed        wall-clock time of the copy
  * @param streamingStart the position streaming starts from (description), empty for a dry run
+ * @param copyStarted    when the copy began (after the catalog was read and the tables created), null when
+ *                       nothing was copied
  */
 public record SnapshotResult(String follower, List<String> ddl, int tables, long rows, long bytes, Duration elapsed,
-                             String streamingStart) {
+                             String streamingStart, Instant copyStarted) {
     public SnapshotResult {
         ddl = List.copyOf(ddl);
     }
