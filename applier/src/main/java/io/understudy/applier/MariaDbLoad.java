@@ -3,7 +3,6 @@ package io.understudy.applier;
 import io.understudy.model.Bits;
 import io.understudy.model.Geometry;
 import io.understudy.model.Json;
-import io.understudy.model.KeyValues;
 import io.understudy.model.Op;
 import io.understudy.model.Row;
 import io.understudy.model.TableId;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -101,7 +99,7 @@ final class MariaDbLoad {
                 if (REFUSED.contains(e.getErrorCode())) {
                     throw new Refused(e.getMessage(), e);
                 }
-                throw StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(), keys(rows, keyColumns),
+                throw StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(), StatementWriter.chunkKeys(rows, keyColumns),
                         transactionId, e);
             }
             SQLWarning warning = s.getWarnings();
@@ -163,7 +161,7 @@ final class MariaDbLoad {
                     return false;
                 }
             } catch (ValueException e) {
-                throw StatementWriter.valueFailure(where, Op.INSERT, table, columns.get(j), key(row, keyColumns),
+                throw StatementWriter.valueFailure(where, Op.INSERT, table, columns.get(j), StatementWriter.rowKey(row, keyColumns),
                         transactionId, e);
             }
         }
@@ -217,7 +215,7 @@ final class MariaDbLoad {
 
     private static boolean plain(StringBuilder out, Object v, FollowerColumn c) {
         if (v instanceof String s) {
-            escape(out, s);
+            TabText.escape(out, s);
         } else if (v instanceof Long || v instanceof BigInteger) {
             out.append(v);
         } else if (v instanceof BigDecimal d) {
@@ -241,31 +239,11 @@ final class MariaDbLoad {
         } else if (v instanceof Duration d) {
             MySqlValues.appendDuration(out, d);
         } else if (v instanceof Json j) {
-            escape(out, j.text());
+            TabText.escape(out, j.text());
         } else {
             return false;
         }
         return true;
-    }
-
-    /** Text with the file's escape character, field and line terminators and NUL escaped. */
-    static StringBuilder escape(StringBuilder out, String s) {
-        int plain = 0;
-        for (int i = 0; i < s.length(); i++) {
-            String escaped = switch (s.charAt(i)) {
-                case '\\' -> "\\\\";
-                case '\t' -> "\\t";
-                case '\n' -> "\\n";
-                case '\r' -> "\\r";
-                case '\0' -> "\\0";
-                default -> null;
-            };
-            if (escaped != null) {
-                out.append(s, plain, i).append(escaped);
-                plain = i + 1;
-            }
-        }
-        return out.append(s, plain, s.length());
     }
 
     private static StringBuilder hex(StringBuilder out, byte[] b) {
@@ -294,24 +272,12 @@ final class MariaDbLoad {
                 String name = parts[parts.length - 1].replaceAll("^[`']|[`']$", "");
                 FollowerColumn c = columns.stream().filter(f -> f.name().equalsIgnoreCase(name)).findFirst().orElse(null);
                 if (c != null && n >= 1 && n <= rows.size()) {
-                    return StatementWriter.valueFailure(where, Op.INSERT, table, c, key(rows.get(n - 1), keyColumns),
+                    return StatementWriter.valueFailure(where, Op.INSERT, table, c, StatementWriter.rowKey(rows.get(n - 1), keyColumns),
                             transactionId, new ValueException("the follower refused the value: " + message));
                 }
             }
         }
-        return StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(), keys(rows, keyColumns),
+        return StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(), StatementWriter.chunkKeys(rows, keyColumns),
                 transactionId, new SQLException("the follower refused the rows: " + message));
-    }
-
-    private static List<Object> key(Row row, List<String> keyColumns) {
-        List<Object> key = new ArrayList<>(keyColumns.size());
-        keyColumns.forEach(k -> key.add(row.get(k)));
-        return key;
-    }
-
-    private static String keys(List<Row> rows, List<String> keyColumns) {
-        String first = KeyValues.describe(key(rows.get(0), keyColumns));
-        String last = KeyValues.describe(key(rows.get(rows.size() - 1), keyColumns));
-        return rows.size() == 1 ? first : first + " ... " + last;
     }
 }

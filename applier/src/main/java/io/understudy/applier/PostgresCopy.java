@@ -1,6 +1,5 @@
 package io.understudy.applier;
 
-import io.understudy.model.KeyValues;
 import io.understudy.model.Op;
 import io.understudy.model.Row;
 import io.understudy.model.TableId;
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,7 +65,7 @@ final class PostgresCopy {
         } catch (SQLException | IOException e) {
             RuntimeException refused = refusedValue(e, table, keyColumns, rows, columns, transactionId);
             throw refused != null ? refused : StatementWriter.writeFailure(where, "COPY (INSERT)", table, rows.size(),
-                    keys(rows, keyColumns), transactionId, e);
+                    StatementWriter.chunkKeys(rows, keyColumns), transactionId, e);
         }
         return true;
     }
@@ -91,7 +89,7 @@ final class PostgresCopy {
         if (column == null || line < 1 || line > rows.size()) {
             return null;
         }
-        return StatementWriter.valueFailure(where, Op.INSERT, table, column, key(rows.get(line - 1), keyColumns),
+        return StatementWriter.valueFailure(where, Op.INSERT, table, column, StatementWriter.rowKey(rows.get(line - 1), keyColumns),
                 transactionId, new ValueException("the follower refused the value: "
                         + p.getServerErrorMessage().getMessage()));
     }
@@ -108,23 +106,11 @@ final class PostgresCopy {
                     return false;
                 }
             } catch (ValueException e) {
-                throw StatementWriter.valueFailure(where, Op.INSERT, table, columns.get(j), key(row, keyColumns),
+                throw StatementWriter.valueFailure(where, Op.INSERT, table, columns.get(j), StatementWriter.rowKey(row, keyColumns),
                         transactionId, e);
             }
         }
         text.append('\n');
         return true;
-    }
-
-    private static List<Object> key(Row row, List<String> keyColumns) {
-        List<Object> key = new ArrayList<>(keyColumns.size());
-        keyColumns.forEach(k -> key.add(row.get(k)));
-        return key;
-    }
-
-    private static String keys(List<Row> rows, List<String> keyColumns) {
-        String first = KeyValues.describe(key(rows.get(0), keyColumns));
-        String last = KeyValues.describe(key(rows.get(rows.size() - 1), keyColumns));
-        return rows.size() == 1 ? first : first + " ... " + last;
     }
 }

@@ -14,25 +14,6 @@ final class PostgresCopyText {
     private PostgresCopyText() {
     }
 
-    /** Text with COPY's delimiter, row separator and escape character escaped. */
-    static StringBuilder escape(StringBuilder out, String s) {
-        int plain = 0; // start of the characters not appended yet: runs without escapes are appended at once
-        for (int i = 0; i < s.length(); i++) {
-            String escaped = switch (s.charAt(i)) {
-                case '\\' -> "\\\\";
-                case '\t' -> "\\t";
-                case '\n' -> "\\n";
-                case '\r' -> "\\r";
-                default -> null;
-            };
-            if (escaped != null) {
-                out.append(s, plain, i).append(escaped);
-                plain = i + 1;
-            }
-        }
-        return out.append(s, plain, s.length());
-    }
-
     /** bytea hex input {@code \x0a1b}, its backslash escaped for COPY. */
     static StringBuilder bytea(StringBuilder out, byte[] b) {
         out.append("\\\\x");

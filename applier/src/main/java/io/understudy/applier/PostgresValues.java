@@ -69,7 +69,7 @@ final class PostgresValues {
             case "float4" -> out.append(number(v, c).floatValue()); // shortest text that parses back to the same float
             case "float8" -> out.append(number(v, c).doubleValue());
             case "bool" -> out.append(bool(v, c) ? 't' : 'f');
-            case "text", "varchar", "bpchar", "name", "citext" -> PostgresCopyText.escape(out, text(v, c));
+            case "text", "varchar", "bpchar", "name", "citext" -> TabText.escape(out, text(v, c));
             case "bytea" -> PostgresCopyText.bytea(out, bytes(v, c));
             case "date" -> PostgresCopyText.date(out, expect(v, LocalDate.class, c));
             case "timestamp" -> PostgresCopyText.timestamp(out, localDateTime(v, c), "");
@@ -82,7 +82,7 @@ final class PostgresValues {
                 }
             }
             case "interval" -> out.append(MySqlValues.formatDuration(expect(v, Duration.class, c)));
-            case "json", "jsonb" -> PostgresCopyText.escape(out, noNul(v instanceof Json j ? j.text() : text(v, c)));
+            case "json", "jsonb" -> TabText.escape(out, noNul(v instanceof Json j ? j.text() : text(v, c)));
             case "bit", "varbit" -> out.append(bits(v, c));
             default -> {
                 return appendOther(out, v);
@@ -93,9 +93,9 @@ final class PostgresValues {
 
     private static boolean appendOther(StringBuilder out, Object v) {
         if (v instanceof String s) {
-            PostgresCopyText.escape(out, noNul(s));
+            TabText.escape(out, noNul(s));
         } else if (v instanceof Json j) {
-            PostgresCopyText.escape(out, noNul(j.text()));
+            TabText.escape(out, noNul(j.text()));
         } else {
             return false;
         }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +202,20 @@ final class StatementWriter {
         return Failures.wrap(where, "cannot apply " + ops + " on table " + table + " (" + rows + " rows, keys " + keys
                 + ") in transaction " + transactionId, e, NOTHING_COMMITTED + "Make the follower table able to take"
                 + " these rows (types, constraints, privileges), then restart Understudy.");
+    }
+
+    /** The values of {@code row}'s key columns. */
+    static List<Object> rowKey(Row row, List<String> keyColumns) {
+        List<Object> key = new ArrayList<>(keyColumns.size());
+        keyColumns.forEach(k -> key.add(row.get(k)));
+        return key;
+    }
+
+    /** The first and last key of a chunk of rows, for a message. */
+    static String chunkKeys(List<Row> rows, List<String> keyColumns) {
+        String first = KeyValues.describe(rowKey(rows.get(0), keyColumns));
+        String last = KeyValues.describe(rowKey(rows.get(rows.size() - 1), keyColumns));
+        return rows.size() == 1 ? first : first + " ... " + last;
     }
 
     /** The leader transaction of the items, or the first and last when they come from several. */

@@ -93,13 +93,16 @@ public final class Snapshot {
         List<String> ddl;
         List<String> foreignKeys;
         ForeignKeyGraph cascades;
-        // the follower side (its lock, the pool, Understudy's tables through Flyway: about half a second) gets
-        // ready while the leader's catalog is read
-        CompletableFuture<Opened> opening = options.dryRun() ? null : openFollower();
+        CompletableFuture<Opened> opening = null;
         try (Connection l = connect(leader, "leader")) {
             cascades = ForeignKeys.toReplay(l, leader.kind(), config.capture());
             tables = selected(LeaderCatalog.tables(l, leader.kind(), config.capture().filter()), cascades);
             requireKeys(tables);
+            if (!options.dryRun()) {
+                // the tables' schemas are known: the follower's databases, lock, pool and Understudy's tables get
+                // ready while the rest of the leader's catalog (estimates, SHOW CREATE TABLE) is read
+                opening = openFollower(tables.stream().map(t -> t.id().schema()).distinct().toList());
+            }
             estimates = estimates(l, leader.kind());
             load = SchemaStep.tableDdl(l, tables, kind, estimates);
             ddl = SchemaStep.statements(load);
@@ -117,9 +120,8 @@ public final class Snapshot {
             all.addAll(foreignKeys);
             return new SnapshotResult(follower.name(), all, tables.size(), 0, 0, Duration.ZERO, "", null);
         }
-        try (Opened opened = join(opening)) {
+        try (Opened opened = result(opening)) {
             SnapshotWriter writer = opened.writer();
-            FollowerDatabases.ensure(follower, tables.stream().map(t -> t.id().schema()).distinct().toList());
             if (trigger) {
                 register();
             }
@@ -140,12 +142,15 @@ public final class Snapshot {
         }
     }
 
-    /** Creates the follower's own databases (the URL's, understudy), takes its lock and opens the writer. */
-    private CompletableFuture<Opened> openFollower() {
+    /**
+     * Creates the follower's databases (the URL's, understudy and one per leader schema; all or none, as
+     * {@link FollowerDatabases#ensure} does), takes the follower's lock and opens the writer, on a thread of its own.
+     */
+    private CompletableFuture<Opened> openFollower(List<String> schemas) {
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "snapshot-open"));
         try {
             return CompletableFuture.supplyAsync(() -> {
-                FollowerDatabases.ensure(follower, List.of());
+                FollowerDatabases.ensure(follower, schemas);
                 FollowerLock lock = FollowerLock.acquire(follower, "understudy snapshot");
                 try {
                     return new Opened(lock, SnapshotWriter.open(follower, options.parallel() + 1, clock));
@@ -156,17 +161,6 @@ public final class Snapshot {
             }, thread);
         } finally {
             thread.shutdown();
-        }
-    }
-
-    private static Opened join(CompletableFuture<Opened> opening) throws InterruptedException {
-        try {
-            return opening.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("opening the follower failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -349,14 +343,15 @@ public final class Snapshot {
         }
     }
 
-    private static SnapshotProgress result(Future<SnapshotProgress> f) throws InterruptedException {
+    /** The task's result, or the exception it failed with. */
+    private static <T> T result(Future<T> f) throws InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new IllegalStateException("snapshot copy failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("snapshot failed: " + e.getCause(), e.getCause());
         }
     }
 
