@@ -84,7 +84,8 @@ final class MariaDbLoad {
         }
         StringBuilder text = new StringBuilder(rows.size() * 16 * columns.size());
         for (Row row : rows) {
-            if ((row.columns() != names && !row.columns().equals(names)) || !appendRow(text, row, columns, forms, table, keyColumns, transactionId)) {
+            boolean sameColumns = row.columns() == names || row.columns().equals(names);
+            if (!sameColumns || !appendRow(text, row, columns, forms, table, keyColumns, transactionId)) {
                 return false;
             }
         }
@@ -99,8 +100,8 @@ final class MariaDbLoad {
                 if (REFUSED.contains(e.getErrorCode())) {
                     throw new Refused(e.getMessage(), e);
                 }
-                throw StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(), StatementWriter.chunkKeys(rows, keyColumns),
-                        transactionId, e);
+                throw StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(),
+                        StatementWriter.chunkKeys(rows, keyColumns), transactionId, e);
             }
             SQLWarning warning = s.getWarnings();
             if (warning != null || inserted != rows.size()) {
