@@ -3,7 +3,6 @@ package io.understudy.applier;
 import io.understudy.model.Bits;
 import io.understudy.model.Geometry;
 import io.understudy.model.Json;
-import io.understudy.model.Op;
 import io.understudy.model.Row;
 import io.understudy.model.TableId;
 import java.io.ByteArrayInputStream;
@@ -76,20 +75,16 @@ final class MariaDbLoad {
             return true;
         }
         FollowerTable target = catalog.table(connection, table);
-        List<String> names = rows.get(0).columns();
-        List<FollowerColumn> columns = target.columns(names);
+        List<FollowerColumn> columns = target.columns(rows.get(0).columns());
         Form[] forms = new Form[columns.size()];
         for (int j = 0; j < forms.length; j++) {
             forms[j] = form(columns.get(j));
         }
-        StringBuilder text = new StringBuilder(rows.size() * 16 * columns.size());
-        for (Row row : rows) {
-            boolean sameColumns = row.columns() == names || row.columns().equals(names);
-            if (!sameColumns || !appendRow(text, row, columns, forms, table, keyColumns, transactionId)) {
-                return false;
-            }
+        byte[] data = TabText.lines(rows, columns, (out, v, j) -> append(out, v, columns.get(j), forms[j]), where, table,
+                keyColumns, transactionId);
+        if (data == null) {
+            return false;
         }
-        byte[] data = text.toString().getBytes(StandardCharsets.UTF_8);
         String sql = statement(target.sqlName(), columns, forms);
         try (Statement s = connection.createStatement()) {
             s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(data));
@@ -148,26 +143,6 @@ final class MariaDbLoad {
         }
         return "LOAD DATA LOCAL INFILE 'understudy-snapshot-chunk' INTO TABLE " + table + " CHARACTER SET utf8mb4"
                 + " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'" + list + set;
-    }
-
-    private boolean appendRow(StringBuilder text, Row row, List<FollowerColumn> columns, Form[] forms, TableId table,
-                              List<String> keyColumns, String transactionId) {
-        List<Object> values = row.values();
-        for (int j = 0; j < columns.size(); j++) {
-            if (j > 0) {
-                text.append('\t');
-            }
-            try {
-                if (!append(text, values.get(j), columns.get(j), forms[j])) {
-                    return false;
-                }
-            } catch (ValueException e) {
-                throw StatementWriter.valueFailure(where, Op.INSERT, table, columns.get(j), StatementWriter.rowKey(row, keyColumns),
-                        transactionId, e);
-            }
-        }
-        text.append('\n');
-        return true;
     }
 
     /** Appends {@code v} in the file's text form; false for a value this path does not know how to write. */
@@ -268,17 +243,17 @@ final class MariaDbLoad {
             Matcher row = AT_ROW.matcher(warning.getMessage());
             Matcher column = COLUMN.matcher(warning.getMessage());
             if (row.find() && column.find()) {
-                int n = Integer.parseInt(row.group(1));
                 String[] parts = column.group(1).split("\\.");
-                String name = parts[parts.length - 1].replaceAll("^[`']|[`']$", "");
-                FollowerColumn c = columns.stream().filter(f -> f.name().equalsIgnoreCase(name)).findFirst().orElse(null);
-                if (c != null && n >= 1 && n <= rows.size()) {
-                    return StatementWriter.valueFailure(where, Op.INSERT, table, c, StatementWriter.rowKey(rows.get(n - 1), keyColumns),
-                            transactionId, new ValueException("the follower refused the value: " + message));
+                RuntimeException refused = TabText.refusedValue(where, table, rows, keyColumns, columns,
+                        Integer.parseInt(row.group(1)), parts[parts.length - 1].replaceAll("^[`']|[`']$", ""),
+                        transactionId, message);
+                if (refused != null) {
+                    return refused;
                 }
             }
         }
-        return StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(), StatementWriter.chunkKeys(rows, keyColumns),
-                transactionId, new SQLException("the follower refused the rows: " + message));
+        return StatementWriter.writeFailure(where, "LOAD DATA (INSERT)", table, rows.size(),
+                StatementWriter.chunkKeys(rows, keyColumns), transactionId,
+                new SQLException("the follower refused the rows: " + message));
     }
 }

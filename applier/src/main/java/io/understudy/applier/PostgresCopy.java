@@ -1,11 +1,9 @@
 package io.understudy.applier;
 
-import io.understudy.model.Op;
 import io.understudy.model.Row;
 import io.understudy.model.TableId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -50,15 +48,12 @@ final class PostgresCopy {
             return true;
         }
         FollowerTable target = catalog.table(connection, table);
-        List<String> names = rows.get(0).columns();
-        List<FollowerColumn> columns = target.columns(names);
-        StringBuilder text = new StringBuilder(rows.size() * 16 * columns.size());
-        for (Row row : rows) {
-            if (!row.columns().equals(names) || !appendRow(text, row, columns, table, keyColumns, transactionId)) {
-                return false;
-            }
+        List<FollowerColumn> columns = target.columns(rows.get(0).columns());
+        byte[] data = TabText.lines(rows, columns, (out, v, j) -> PostgresValues.appendCopy(out, v, columns.get(j)),
+                where, table, keyColumns, transactionId);
+        if (data == null) {
+            return false;
         }
-        byte[] data = text.toString().getBytes(StandardCharsets.UTF_8);
         String sql = "COPY " + target.sqlName() + " " + dialect.columnList(columns) + " FROM STDIN";
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(data));
@@ -84,33 +79,7 @@ final class PostgresCopy {
         if (!m.find()) {
             return null;
         }
-        int line = Integer.parseInt(m.group(1));
-        FollowerColumn column = columns.stream().filter(c -> c.name().equals(m.group(2))).findFirst().orElse(null);
-        if (column == null || line < 1 || line > rows.size()) {
-            return null;
-        }
-        return StatementWriter.valueFailure(where, Op.INSERT, table, column, StatementWriter.rowKey(rows.get(line - 1), keyColumns),
-                transactionId, new ValueException("the follower refused the value: "
-                        + p.getServerErrorMessage().getMessage()));
-    }
-
-    private boolean appendRow(StringBuilder text, Row row, List<FollowerColumn> columns, TableId table,
-                              List<String> keyColumns, String transactionId) {
-        List<Object> values = row.values();
-        for (int j = 0; j < columns.size(); j++) {
-            if (j > 0) {
-                text.append('\t');
-            }
-            try {
-                if (!PostgresValues.appendCopy(text, values.get(j), columns.get(j))) {
-                    return false;
-                }
-            } catch (ValueException e) {
-                throw StatementWriter.valueFailure(where, Op.INSERT, table, columns.get(j), StatementWriter.rowKey(row, keyColumns),
-                        transactionId, e);
-            }
-        }
-        text.append('\n');
-        return true;
+        return TabText.refusedValue(where, table, rows, keyColumns, columns, Integer.parseInt(m.group(1)), m.group(2),
+                transactionId, p.getServerErrorMessage().getMessage());
     }
 }
