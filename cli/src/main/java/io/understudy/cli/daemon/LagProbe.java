@@ -1,12 +1,12 @@
 package io.understudy.cli.daemon;
 
 import io.understudy.model.Position;
+import io.understudy.model.Token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,16 +25,21 @@ final class LagProbe implements AutoCloseable {
     private final Supplier<Lag.Reading> leader;
     private final Clock clock;
     private final Duration interval;
-    private final Deque<Lag.Reading> readings = new ArrayDeque<>();
-    /** Each reading's position as a token (parallel to readings), parsed once: every scrape compares against them. */
-    private final Deque<Optional<io.understudy.model.Token>> tokens = new ArrayDeque<>();
+    /** Newest first. */
+    private final Deque<Entry> readings = new ArrayDeque<>();
     private final Thread thread;
     private final Runnable afterReading;
     private volatile boolean closed;
     private String lastFailure;
 
-    /** @param afterReading runs on the probe's thread after each reading (the status page's history) */
-    /** @param leader reads the leader's position now (the reading's time is the caller's to set) */
+    /** A reading with its position as a token, parsed once: every scrape compares each follower against it. */
+    private record Entry(Lag.Reading reading, Optional<Token> token) {
+    }
+
+    /**
+     * @param leader       reads the leader's position now (the reading's time is the caller's to set)
+     * @param afterReading runs on the probe's thread after each reading (the status page's history)
+     */
     LagProbe(Supplier<Lag.Reading> leader, Clock clock, Duration interval, Runnable afterReading) {
         this.afterReading = afterReading;
         this.leader = leader;
@@ -73,11 +78,9 @@ final class LagProbe implements AutoCloseable {
         try {
             Lag.Reading reading = leader.get();
             synchronized (this) {
-                readings.addFirst(reading);
-                tokens.addFirst(io.understudy.model.Token.of(reading.position(), io.understudy.model.Token.FIRST_EPOCH));
+                readings.addFirst(new Entry(reading, Token.of(reading.position(), Token.FIRST_EPOCH)));
                 while (readings.size() > KEEP) {
                     readings.removeLast();
-                    tokens.removeLast();
                 }
             }
             if (lastFailure != null) {
@@ -98,20 +101,18 @@ final class LagProbe implements AutoCloseable {
         Lag.Reading newest;
         Instant coveredAt = null;
         synchronized (this) {
-            newest = readings.peekFirst();
-            if (newest == null) {
+            Entry first = readings.peekFirst();
+            if (first == null) {
                 return appliedCommit == null ? Lag.UNKNOWN : new Lag(Math.max(0, Duration.between(appliedCommit,
                         clock.instant()).toNanos() / 1e9), -1, -1, -1);
             }
-            Optional<io.understudy.model.Token> have = io.understudy.model.Token.of(applied, io.understudy.model.Token.FIRST_EPOCH);
-            Iterator<Optional<io.understudy.model.Token>> want = tokens.iterator();
-            for (Iterator<Lag.Reading> it = readings.iterator(); it.hasNext(); ) {
-                Lag.Reading r = it.next();
-                Optional<io.understudy.model.Token> w = want.next();
-                boolean covered = have.isPresent() && w.isPresent() ? w.get().coveredBy(have.get())
-                        : Lag.covers(applied, r.position());
+            newest = first.reading();
+            Optional<Token> have = Token.of(applied, Token.FIRST_EPOCH);
+            for (Entry e : readings) {
+                boolean covered = have.isPresent() && e.token().isPresent() ? e.token().get().coveredBy(have.get())
+                        : Lag.covers(applied, e.reading().position());
                 if (covered) {
-                    coveredAt = r.at();
+                    coveredAt = e.reading().at();
                     break;
                 }
             }
@@ -121,7 +122,7 @@ final class LagProbe implements AutoCloseable {
 
     /** The newest reading, if any. */
     synchronized Optional<Lag.Reading> newest() {
-        return Optional.ofNullable(readings.peekFirst());
+        return Optional.ofNullable(readings.peekFirst()).map(Entry::reading);
     }
 
     @Override
