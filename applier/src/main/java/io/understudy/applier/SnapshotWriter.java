@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,12 @@ public final class SnapshotWriter implements AutoCloseable {
         try {
             new PositionStore(where, dialect).migrate(pool, follower.endpoint().user());
             boolean replicaRole = dialect instanceof PostgresDialect && SessionProbe.replicaRoleAllowed(where, pool);
-            return new SnapshotWriter(where, pool, dialect, clock, replicaRole);
+            SnapshotWriter writer = new SnapshotWriter(where, pool, dialect, clock, replicaRole);
+            if (dialect instanceof MariaDbDialect && !localInfile(pool)) {
+                // asked once here: a refused LOAD DATA also makes the driver log an error per copying table
+                writer.refuseLoad("local_infile is OFF");
+            }
+            return writer;
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -224,6 +230,16 @@ public final class SnapshotWriter implements AutoCloseable {
             saveProgress(c, progress);
             return true;
         });
+    }
+
+    /** The follower server's {@code local_infile}; true when it cannot be read (a refusal is still caught). */
+    private static boolean localInfile(HikariDataSource pool) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.local_infile")) {
+            return !rs.next() || rs.getInt(1) != 0;
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     private void refuseLoad(String reason) {

@@ -162,6 +162,20 @@ class MariaDbLoadTest {
         assertThat(rows(url, "true")).hasSize(3);
     }
 
+    @Test
+    void aLoadRefusedAfterTheWriterOpenedIsWrittenWithInsertsInstead() throws SQLException {
+        String url = freshDatabase();
+        try (SnapshotWriter w = SnapshotWriter.open(follower(url), 2, Clock.systemUTC())) {
+            server.execute(null, "SET GLOBAL local_infile = 0");
+            w.insertChunk(TYPES, ID, List.of(tricky(1), tricky(2)), progress("2"));
+            w.insertChunk(TYPES, ID, List.of(tricky(3)), progress("3"));
+            assertThat(w.progress()).singleElement().extracting(SnapshotProgress::lastKey).isEqualTo("3");
+        } finally {
+            server.execute(null, "SET GLOBAL local_infile = 1");
+        }
+        assertThat(rows(url, "true")).hasSize(3);
+    }
+
     /** Odd ids: the sample with awkward text; even ids: all NULL except an empty string. */
     private static Row tricky(long id) {
         Map<String, Object> m = id % 2 == 1 ? TypesRow.sample(id) : TypesRow.nulls(id);

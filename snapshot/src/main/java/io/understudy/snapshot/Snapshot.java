@@ -292,7 +292,8 @@ public final class Snapshot {
     private SnapshotResult finished(Plan plan, Copied copied, long started, Instant copyStarted, String streamingStart) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("follower '{}': snapshot complete: {} tables, {} rows in {} s; `understudy run` streams from {}",
-                follower.name(), plan.tables().size(), copied.rows(), elapsed.toSeconds(), streamingStart);
+                follower.name(), plan.tables().size(), copied.rows(), String.format("%.1f", elapsed.toMillis() / 1000.0),
+                streamingStart);
         return new SnapshotResult(follower.name(), plan.ddl(), plan.tables().size(), copied.rows(), copied.bytes(),
                 elapsed, streamingStart, copyStarted);
     }
